@@ -1,0 +1,1 @@
+"""Atbalsts: one platform for every municipal social service."""

@@ -1,0 +1,10 @@
+"""Imports every model module so that `metadata` is complete (Alembic, drift test)."""
+
+from app.audit import models as _audit  # noqa: F401
+from app.auth import models as _auth  # noqa: F401
+from app.domains.people import models as _people  # noqa: F401
+from app.models import Base
+from app.notifications import models as _notifications  # noqa: F401
+from app.tenants import models as _tenants  # noqa: F401
+
+metadata = Base.metadata
