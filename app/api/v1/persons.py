@@ -1,0 +1,44 @@
+"""Persons over the API: the same service functions the web pages call."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from litestar import get, post
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.api.v1.schemas import PersonIn, PersonOut
+from app.audit.service import record_access
+from app.auth.principal import Actor
+from app.domains.people.models import Person
+from app.domains.people.service import NewPerson, register_person
+from app.errors import NotFound
+from app.permissions import Permission
+
+
+def _out(p: Person) -> PersonOut:
+    return PersonOut(id=p.id, first_name=p.first_name, last_name=p.last_name, personal_code=p.personal_code,
+                     birth_date=p.birth_date, sex=p.sex)
+
+
+@post("/persons", summary="Register a person", tags=["persons"], status_code=201)
+async def create_person(data: PersonIn, actor: Actor, db: AsyncSession) -> PersonOut:
+    person = await register_person(
+        db,
+        actor,
+        NewPerson(first_name=data.first_name, last_name=data.last_name, personal_code=data.personal_code,
+                  birth_date=data.birth_date, sex=data.sex),
+        today=dt.date.today(),
+    )
+    return _out(person)
+
+
+@get("/persons/{person_id:uuid}", summary="One person", tags=["persons"])
+async def get_person(person_id: uuid.UUID, actor: Actor, db: AsyncSession) -> PersonOut:
+    actor.require(Permission.PERSON_VIEW)
+    person = await db.get(Person, (actor.tenant_id, person_id))
+    if person is None:
+        raise NotFound()
+    record_access(db, user_id=actor.user_id, person_id=person.id, purpose="api")
+    return _out(person)

@@ -1,0 +1,152 @@
+"""Staff accounts: sign-in, the acting user with their municipalities, account creation."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
+
+from app.audit.service import record_change
+from app.auth.models import Membership, User
+from app.auth.passwords import hash_password, needs_rehash, verify_password
+from app.auth.principal import Actor, TenantChoice
+from app.auth.throttle import LoginThrottle
+from app.errors import DomainError, InvalidInput
+from app.i18n import N_
+from app.permissions import NationalRole, Role
+from app.tenants.models import Tenant
+
+
+class SignInFailed(DomainError):
+    status_code = 401
+    title = N_("Incorrect user name or password.")
+
+
+class SignInLocked(DomainError):
+    status_code = 429
+    title = N_("Too many failed attempts. Try again later.")
+
+
+async def authenticate(
+    session: AsyncSession, throttle: LoginThrottle, username: str, password: str
+) -> User:
+    """The same answer for an unknown user and a wrong password; locked after repeated failures."""
+    username = username.strip().lower()
+    if await throttle.is_locked(username):
+        raise SignInLocked()
+    user = await session.scalar(select(User).where(User.username == username))
+    ok = verify_password(user.password_hash if user else None, password)
+    if not ok or user is None or not user.is_active:
+        await throttle.record_failure(username)
+        raise SignInFailed()
+    await throttle.reset(username)
+    if user.password_hash and needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+async def memberships_of(session: AsyncSession, user_id: uuid.UUID) -> tuple[TenantChoice, ...]:
+    """The user's municipalities. Needs `session.info["user_id"]` = user_id (the membership policy)."""
+    rows = await session.execute(
+        select(Tenant.id, Tenant.name, Tenant.slug, Membership.roles)
+        .join(Membership, Membership.tenant_id == Tenant.id)
+        .where(Membership.user_id == user_id)
+        .order_by(Tenant.name)
+    )
+    return tuple(TenantChoice(tenant_id=t, name=n, slug=s, roles=tuple(r)) for t, n, s, r in rows)
+
+
+async def load_actor(session: AsyncSession, user_id: uuid.UUID, tenant_id: uuid.UUID | None) -> Actor | None:
+    """The acting user in the chosen municipality; None when the account is gone or disabled. A tenant
+    the user is not a member of is ignored (the actor then has no tenant)."""
+    user = await session.get(User, user_id)
+    if user is None or not user.is_active:
+        return None
+    memberships = await memberships_of(session, user_id)
+    return Actor.build(
+        user_id=user.id,
+        username=user.username,
+        full_name=user.full_name,
+        memberships=memberships,
+        tenant_id=tenant_id,
+        national_roles=tuple(user.national_roles),
+        locale=user.locale,
+    )
+
+
+def default_tenant(actor_memberships: Sequence[TenantChoice]) -> uuid.UUID | None:
+    return actor_memberships[0].tenant_id if actor_memberships else None
+
+
+def validate_roles(roles: Sequence[str]) -> list[str]:
+    valid = {r.value for r in Role}
+    unknown = [r for r in roles if r not in valid]
+    if unknown or not roles:
+        raise InvalidInput({"roles": [N_("Unknown or missing role.")]})
+    return list(roles)
+
+
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    full_name: str,
+    password: str | None,
+    email: str | None = None,
+    national_roles: Sequence[str] = (),
+    locale: str = "lv",
+) -> User:
+    """Creates the national account (sync: the CLI and demo loader run it). Idempotent by user name:
+    an existing account gets the new password and name."""
+    username = username.strip().lower()
+    errors: dict[str, list[str]] = {}
+    if not username or len(username) > 150:
+        errors["username"] = [N_("Enter a user name.")]
+    if password is not None and len(password) < 8:
+        errors["password"] = [N_("The password must be at least 8 characters long.")]
+    if any(r not in {n.value for n in NationalRole} for r in national_roles):
+        errors["national_roles"] = [N_("Unknown or missing role.")]
+    if errors:
+        raise InvalidInput(errors)
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        user = User(username=username, full_name=full_name, email=email)
+        session.add(user)
+    user.full_name = full_name
+    user.email = email
+    user.locale = locale
+    user.national_roles = list(national_roles)
+    if password is not None:
+        user.password_hash = hash_password(password)
+    session.flush()
+    return user
+
+
+def grant_membership(session: Session, *, acting_user_id: uuid.UUID | None, user_id: uuid.UUID,
+                     roles: Sequence[str]) -> Membership:
+    """Gives a user roles in the session's municipality (tenant-bound session), audited."""
+    roles = validate_roles(roles)
+    tenant_id = session.info["tenant_id"]
+    membership = session.scalar(
+        select(Membership).where(Membership.tenant_id == tenant_id, Membership.user_id == user_id)
+    )
+    before = {"roles": list(membership.roles)} if membership else None
+    if membership is None:
+        membership = Membership(tenant_id=tenant_id, user_id=user_id, roles=list(roles))
+        session.add(membership)
+    else:
+        membership.roles = list(roles)
+    session.flush()
+    record_change(
+        session,
+        actor_user_id=acting_user_id,
+        action="admin:membership:grant",
+        entity_type="membership",
+        entity_id=membership.id,
+        before=before,
+        after={"user_id": user_id, "roles": list(roles)},
+    )
+    return membership

@@ -1,0 +1,54 @@
+"""Translations: gettext catalogues (app/locale/<lang>/LC_MESSAGES/messages.po) compiled in memory at
+start-up. Source strings are English; Latvian is the default UI language.
+
+Services mark user-facing messages with `N_` and the web/API edge translates them with the request's
+locale, so one service serves both languages."""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+from app.config import ROOT
+
+LOCALE_DIR = ROOT / "app" / "locale"
+LANGUAGES = ("lv", "en")
+DEFAULT_LANGUAGE = "lv"
+
+
+def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
+    """Marks a string for extraction; translation happens where the reader's language is known."""
+    return message
+
+
+@cache
+def translations(language: str) -> NullTranslations:
+    po = LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
+    if not po.exists():
+        return NullTranslations()
+    with po.open("rb") as fh:
+        catalog = read_po(fh, locale=language)
+    buf = io.BytesIO()
+    write_mo(buf, catalog)
+    buf.seek(0)
+    return Translations(fp=buf)
+
+
+def gettext(language: str, message: str, **params: object) -> str:
+    text = translations(language).gettext(message)
+    return text % params if params else text
+
+
+def negotiate(accept_language: str | None, preferred: str | None = None) -> str:
+    """The user's preference, then Accept-Language, then Latvian."""
+    if preferred in LANGUAGES:
+        return preferred  # type: ignore[return-value]
+    for part in (accept_language or "").split(","):
+        code = part.split(";")[0].strip().lower()[:2]
+        if code in LANGUAGES:
+            return code
+    return DEFAULT_LANGUAGE

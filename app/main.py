@@ -1,0 +1,117 @@
+"""create_app(): plugins, middleware, routers — no logic."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.di import Provide
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.security.session_auth import SessionAuth
+from litestar.static_files import create_static_files_router
+from litestar.stores.redis import RedisStore
+from litestar.template.config import TemplateConfig
+from litestar.types import ASGIApp, Receive, Scope, Send
+from redis.asyncio import Redis
+
+from app.api import health
+from app.api.router import router as api_router
+from app.auth.throttle import LoginThrottle
+from app.config import ROOT, Settings, load_settings
+from app.db import async_session_factory, make_async_engine
+from app.web.deps import provide_actor, provide_db, retrieve_actor
+from app.web.errors import EXCEPTION_HANDLERS
+from app.web.routes import auth, home
+from app.web.sessions import SessionConfig
+from app.web.state import Resources
+from app.web.templating import setup_environment
+
+WEB = ROOT / "app" / "web"
+PUBLIC = ["^/login", "^/language", "^/static/", "^/health/", "^/api/schema", "^/auth/oidc/"]
+
+
+def _vary_on_htmx(app: ASGIApp) -> ASGIApp:
+    """Pages and their fragments share URLs: caches must key on HX-Request (design §5)."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_with_vary(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"vary", b"HX-Request")]
+            await send(message)
+
+        await app(scope, receive, send_with_vary if scope["type"] == "http" else send)
+
+    return middleware
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or load_settings()
+    redis = Redis.from_url(settings.redis_url)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        engine = make_async_engine(settings.runtime_url(), pool_size=10, max_overflow=10)
+        app.state.resources = Resources(
+            settings=settings,
+            engine=engine,
+            sessions=async_session_factory(engine),
+            redis=redis,
+            throttle=LoginThrottle(redis, settings.login_max_failures, settings.login_lockout_seconds),
+        )
+        try:
+            yield
+        finally:
+            await engine.dispose()
+            await redis.aclose()
+
+    session_auth = SessionAuth[Any, Any](
+        retrieve_user_handler=retrieve_actor,
+        session_backend_config=SessionConfig(
+            key="atbalsts_session",
+            secure=settings.cookie_secure,
+            httponly=True,
+            samesite="lax",
+            max_age=settings.session_max_age,
+            renew_on_access=True,
+        ),
+        exclude=PUBLIC,
+    )
+
+    return Litestar(
+        route_handlers=[
+            auth.router,
+            home.router,
+            health.router,
+            api_router,
+            create_static_files_router(path="/static", directories=[WEB / "static"], name="static",
+                                       include_in_schema=False),
+        ],
+        dependencies={"actor": Provide(provide_actor), "db": Provide(provide_db)},
+        lifespan=[lifespan],
+        stores={"sessions": RedisStore(redis, namespace="atbalsts-sessions")},
+        on_app_init=[session_auth.on_app_init],
+        csrf_config=CSRFConfig(secret=settings.secret_key, cookie_secure=settings.cookie_secure,
+                               cookie_samesite="lax", exclude=["^/health/"]),
+        template_config=TemplateConfig(directory=WEB / "templates", engine=JinjaTemplateEngine,
+                                       engine_callback=lambda e: setup_environment(e.engine)),
+        plugins=[HTMXPlugin()],
+        openapi_config=OpenAPIConfig(
+            title="Atbalsts API",
+            version="1.0.0",
+            path="/api/schema",
+            render_plugins=[ScalarRenderPlugin()],
+            description="E-services and partner API of the Atbalsts social-services platform.",
+        ),
+        exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[_vary_on_htmx],
+        debug=settings.debug,
+    )
+
+

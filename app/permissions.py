@@ -1,0 +1,89 @@
+"""Typed permissions ("<area>:<resource>:<action>") and the roles that grant them (design §6).
+
+Services check permissions; routes only translate. A role name is stable data stored in memberships."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Permission(StrEnum):
+    PERSON_VIEW = "people:person:view"
+    PERSON_CREATE = "people:person:create"
+    PERSON_EDIT = "people:person:edit"
+    CASE_VIEW = "cases:case:view"
+    CASE_NOTE_ADD = "cases:note:add"
+    APPLICATION_VIEW = "assistance:application:view"
+    APPLICATION_CREATE = "assistance:application:create"
+    APPLICATION_DECIDE = "assistance:application:decide"
+    PAYMENT_VIEW = "payments:payment:view"
+    PAYMENT_RUN = "payments:payment:run"
+    REPORT_VIEW = "reports:report:view"
+    AUDIT_VIEW = "audit:log:view"
+    USER_MANAGE = "admin:user:manage"
+    OUTBOX_VIEW = "admin:outbox:view"
+    NOTIFICATION_SEND = "notifications:message:send"
+
+
+class Role(StrEnum):
+    SOCIAL_WORKER = "social_worker"
+    CASE_MANAGER = "case_manager"
+    BENEFIT_OFFICER = "benefit_officer"
+    ACCOUNTANT = "accountant"
+    HEAD_OF_SERVICE = "head_of_service"
+    READONLY_INSTITUTION = "readonly_institution"
+    AUDITOR = "auditor"
+
+
+class NationalRole(StrEnum):
+    MINISTRY_ANALYST = "ministry_analyst"
+    PLATFORM_ADMIN = "platform_admin"
+
+
+P = Permission
+_CASEWORK = {P.PERSON_VIEW, P.PERSON_CREATE, P.PERSON_EDIT, P.CASE_VIEW, P.CASE_NOTE_ADD, P.NOTIFICATION_SEND}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.SOCIAL_WORKER: frozenset(_CASEWORK | {P.APPLICATION_VIEW, P.APPLICATION_CREATE}),
+    Role.CASE_MANAGER: frozenset(_CASEWORK | {P.APPLICATION_VIEW, P.APPLICATION_CREATE, P.REPORT_VIEW}),
+    Role.BENEFIT_OFFICER: frozenset(
+        _CASEWORK | {P.APPLICATION_VIEW, P.APPLICATION_CREATE, P.APPLICATION_DECIDE, P.PAYMENT_VIEW}
+    ),
+    Role.ACCOUNTANT: frozenset({P.PERSON_VIEW, P.APPLICATION_VIEW, P.PAYMENT_VIEW, P.PAYMENT_RUN}),
+    Role.HEAD_OF_SERVICE: frozenset(
+        _CASEWORK
+        | {P.APPLICATION_VIEW, P.APPLICATION_CREATE, P.APPLICATION_DECIDE, P.PAYMENT_VIEW, P.REPORT_VIEW}
+        | {P.AUDIT_VIEW, P.USER_MANAGE, P.OUTBOX_VIEW}
+    ),
+    Role.READONLY_INSTITUTION: frozenset({P.PERSON_VIEW, P.CASE_VIEW}),
+    Role.AUDITOR: frozenset({P.PERSON_VIEW, P.CASE_VIEW, P.APPLICATION_VIEW, P.PAYMENT_VIEW, P.AUDIT_VIEW}),
+}
+
+
+def permissions_for(roles: list[str] | tuple[str, ...]) -> frozenset[Permission]:
+    """Union of the permissions of the given roles; unknown role names grant nothing."""
+    granted: set[Permission] = set()
+    for name in roles:
+        try:
+            granted |= ROLE_PERMISSIONS[Role(name)]
+        except ValueError:
+            continue
+    return frozenset(granted)
+
+
+def _label(text: str) -> str:  # extraction marker (keyword _label)
+    return text
+
+
+# Display names for the catalogues (translated where shown).
+ROLE_LABELS: dict[str, str] = {
+    Role.SOCIAL_WORKER: _label("Social worker"),
+    Role.CASE_MANAGER: _label("Case manager"),
+    Role.BENEFIT_OFFICER: _label("Benefit officer"),
+    Role.ACCOUNTANT: _label("Accountant"),
+    Role.HEAD_OF_SERVICE: _label("Head of service"),
+    Role.READONLY_INSTITUTION: _label("Read-only institution"),
+    Role.AUDITOR: _label("Auditor"),
+    NationalRole.MINISTRY_ANALYST: _label("Ministry analyst"),
+    NationalRole.PLATFORM_ADMIN: _label("Platform administrator"),
+}

@@ -1,0 +1,61 @@
+"""Request dependencies: the acting user and the tenant unit of work.
+
+The tenant comes from the signed-in user's chosen municipality (never from a request parameter); the
+unit of work commits when the handler succeeded and rolls back otherwise."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncGenerator
+from typing import Any
+
+from litestar import Request
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.auth.principal import Actor
+from app.auth.service import load_actor
+from app.web.state import Resources
+
+
+def resources(connection: ASGIConnection[Any, Any, Any, Any]) -> Resources:
+    return connection.app.state.resources  # type: ignore[no-any-return]
+
+
+async def retrieve_actor(session: dict[str, Any], connection: ASGIConnection[Any, Any, Any, Any]) -> Actor | None:
+    """SessionAuth's user loader: the session holds only ids; memberships are read fresh each request, so
+    a revoked role takes effect at once."""
+    user_id = session.get("user_id")
+    if not user_id:
+        return None
+    try:
+        uid = uuid.UUID(user_id)
+        tid = uuid.UUID(session["tenant_id"]) if session.get("tenant_id") else None
+    except (ValueError, TypeError):
+        return None
+    res = resources(connection)
+    async with res.sessions() as db:
+        db.info["user_id"] = uid
+        return await load_actor(db, uid, tid)
+
+
+async def provide_actor(request: Request[Actor, Any, Any]) -> Actor:
+    if not isinstance(request.user, Actor):
+        raise NotAuthorizedException()
+    return request.user
+
+
+async def provide_db(request: Request[Any, Any, Any]) -> AsyncGenerator[AsyncSession, None]:
+    user = request.scope.get("user")
+    actor = user if isinstance(user, Actor) else None
+    async with resources(request).sessions() as session:
+        session.info["tenant_id"] = actor.tenant_id if actor else None
+        session.info["user_id"] = actor.user_id if actor else None
+        try:
+            yield session
+        except BaseException:
+            await session.rollback()
+            raise
+        else:
+            await session.commit()

@@ -1,0 +1,132 @@
+"""One mapping of errors for the whole app: problem details (RFC 9457) under /api, pages elsewhere.
+
+Domain errors carry translatable messages; they are translated here, in the request's language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from litestar import MediaType, Request, Response
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+    ValidationException,
+)
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from app.errors import DomainError, InvalidInput
+from app.i18n import N_, gettext
+from app.web.templating import language_of
+
+log = structlog.get_logger()
+
+TITLES = {
+    400: N_("Bad request"),
+    401: N_("Sign-in required"),
+    403: N_("Access denied"),
+    404: N_("Not found"),
+    405: N_("Method not allowed"),
+    409: N_("Conflict"),
+    422: N_("Invalid input"),
+    429: N_("Too many requests"),
+    500: N_("Something went wrong"),
+    503: N_("Service unavailable"),
+}
+
+
+def _is_api(request: Request[Any, Any, Any]) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def problem(
+    request: Request[Any, Any, Any],
+    status: int,
+    detail: str | None = None,
+    errors: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[Any]:
+    lang = language_of(request)
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": gettext(lang, TITLES.get(status, "Error")),
+        "status": status,
+        "instance": request.url.path,
+    }
+    if detail:
+        body["detail"] = detail
+    if errors:
+        body["errors"] = errors
+    return Response(
+        body,
+        status_code=status,
+        media_type="application/problem+json",
+        headers={"Content-Language": lang, **(headers or {})},
+    )
+
+
+def _html(request: Request[Any, Any, Any], status: int, detail: str | None) -> Response[Any]:
+    lang = language_of(request)
+    return Template(  # type: ignore[return-value]
+        template_name="errors/error.html",
+        context={"status": status, "title": gettext(lang, TITLES.get(status, "Error")), "detail": detail},
+        status_code=status,
+        media_type=MediaType.HTML,
+    )
+
+
+def handle_domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
+    lang = language_of(request)
+    detail = gettext(lang, exc.detail)
+    if _is_api(request):
+        errors = None
+        if isinstance(exc, InvalidInput):
+            errors = [{"field": f, "message": gettext(lang, m)} for f, ms in exc.errors.items() for m in ms]
+        return problem(request, exc.status_code, detail, errors)
+    return _html(request, exc.status_code, detail)
+
+
+def handle_validation(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
+    """Litestar's own body/query validation: 422 naming the fields (it answers 400 by default)."""
+    lang = language_of(request)
+    errors = []
+    for item in exc.extra if isinstance(exc.extra, list) else []:
+        if isinstance(item, dict):
+            errors.append({"field": str(item.get("key") or item.get("source") or "body"),
+                           "message": str(item.get("message", ""))})
+    if _is_api(request):
+        return problem(request, 422, gettext(lang, N_("The request has invalid or missing fields.")), errors)
+    return _html(request, 422, gettext(lang, N_("The request has invalid or missing fields.")))
+
+
+def handle_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    status = exc.status_code
+    if isinstance(exc, NotAuthorizedException) and not _is_api(request):
+        if request.headers.get("hx-request"):
+            return Response(b"", status_code=401, headers={"HX-Redirect": "/login"})
+        return Redirect(path=f"/login?next={request.url.path}")  # type: ignore[return-value]
+    headers = {k: v for k, v in (exc.headers or {}).items()}
+    if _is_api(request):
+        detail = None if status >= 500 else (exc.detail if exc.detail and exc.detail != TITLES.get(status) else None)
+        return problem(request, status, detail, headers=headers)
+    if isinstance(exc, PermissionDeniedException | NotFoundException):
+        return _html(request, status, None)
+    return _html(request, status, None)
+
+
+def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.exception("unhandled error", path=request.url.path)
+    if _is_api(request):
+        return problem(request, HTTP_500_INTERNAL_SERVER_ERROR)
+    return _html(request, HTTP_500_INTERNAL_SERVER_ERROR, None)
+
+
+EXCEPTION_HANDLERS: dict[Any, Any] = {
+    DomainError: handle_domain_error,
+    ValidationException: handle_validation,
+    HTTPException: handle_http,
+    Exception: handle_unexpected,
+}

@@ -1,0 +1,101 @@
+"""Sign-in, sign-out, CSRF, lockout, municipality switch."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+
+from app.audit.models import ChangeLog
+from app.db import sync_tenant_uow
+from tests.factories.staff import create_staff
+from tests.web.conftest import csrf_from, sign_in
+
+
+def test_login_page_is_latvian_by_default(client) -> None:  # type: ignore[no-untyped-def]
+    page = client.get("/login")
+    assert page.status_code == 200
+    assert 'lang="lv"' in page.text
+    assert "Pieteikties" in page.text and "Parole" in page.text
+
+
+def test_social_worker_signs_in_and_sees_the_municipality(client, social_worker, rw_sessions, tenant_a) -> None:  # type: ignore[no-untyped-def]
+    answer = sign_in(client, social_worker)
+    assert answer.status_code in (302, 303) and answer.headers["location"] == "/"
+    home = client.get("/")
+    assert home.status_code == 200
+    assert "Ādažu novads" in home.text and "Līga Kalniņa" in home.text
+    with sync_tenant_uow(rw_sessions, tenant_a) as s:
+        actions = s.scalars(select(ChangeLog.action)).all()
+    assert "auth:session:sign-in" in actions
+
+
+def test_wrong_password_and_unknown_user_get_the_same_latvian_message(client, social_worker) -> None:  # type: ignore[no-untyped-def]
+    wrong = sign_in(client, social_worker, "nepareiza-parole")
+    unknown = sign_in(client, "nav-tāda-lietotāja", "nepareiza-parole")
+    assert wrong.status_code == unknown.status_code == 401
+    message = "Nepareizs lietotājvārds vai parole."
+    assert message in wrong.text and message in unknown.text
+    assert client.get("/", follow_redirects=False).status_code in (302, 303)
+
+
+def test_repeated_failures_lock_the_account_even_with_the_right_password(client, social_worker) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(5):
+        assert sign_in(client, social_worker, "nepareiza-parole").status_code == 401
+    locked = sign_in(client, social_worker)
+    assert locked.status_code == 429
+    assert "Pārāk daudz neveiksmīgu mēģinājumu" in locked.text
+
+
+def test_session_id_changes_at_sign_in(client, social_worker) -> None:  # type: ignore[no-untyped-def]
+    client.get("/login")
+    client.cookies.set("atbalsts_session", "attacker-chosen-session-id")
+    answer = sign_in(client, social_worker)
+    new = answer.cookies.get("atbalsts_session")
+    assert new and new not in ("attacker-chosen-session-id", "null")
+
+
+def test_post_without_csrf_is_refused(client, social_worker) -> None:  # type: ignore[no-untyped-def]
+    client.get("/login")
+    answer = client.post("/login", data={"username": social_worker, "password": "x"})
+    assert answer.status_code == 403
+
+
+def test_sign_out_ends_the_session(client, social_worker) -> None:  # type: ignore[no-untyped-def]
+    sign_in(client, social_worker)
+    home = client.get("/")
+    out = client.post("/logout", data={"_csrf_token": csrf_from(home.text)}, follow_redirects=False)
+    assert out.status_code in (302, 303)
+    assert client.get("/", follow_redirects=False).status_code in (302, 303)
+
+
+def test_unauthenticated_page_redirects_to_sign_in(client) -> None:  # type: ignore[no-untyped-def]
+    answer = client.get("/", follow_redirects=False)
+    assert answer.status_code in (302, 303) and answer.headers["location"].startswith("/login")
+
+
+def test_user_switches_between_own_municipalities_but_not_to_a_foreign_one(  # type: ignore[no-untyped-def]
+    client, rw_sessions, tenant_a, tenant_b, make_tenant
+) -> None:
+    username = f"two-{uuid.uuid4().hex[:8]}"
+    create_staff(rw_sessions, {tenant_a: ["social_worker"], tenant_b: ["benefit_officer"]}, username=username)
+    foreign = make_tenant("Cēsu novads")
+    sign_in(client, username)
+    home = client.get("/")
+    token = csrf_from(home.text)
+    first = "Ādažu novads" if "<h1>Ādažu novads" in home.text else "Bauskas novads"
+    other = tenant_b if first == "Ādažu novads" else tenant_a
+    switched = client.post("/switch-municipality", data={"tenant_id": str(other), "_csrf_token": token})
+    assert switched.status_code == 200
+    assert "<h1>" + ("Bauskas novads" if first == "Ādažu novads" else "Ādažu novads") in switched.text
+    refused = client.post("/switch-municipality", data={"tenant_id": str(foreign), "_csrf_token": token})
+    assert refused.status_code == 404
+    garbage = client.post("/switch-municipality", data={"tenant_id": "nav-uuid", "_csrf_token": token})
+    assert garbage.status_code == 404
+
+
+def test_english_is_switchable(client) -> None:  # type: ignore[no-untyped-def]
+    page = client.get("/login")
+    answer = client.post("/language", data={"lang": "en", "next": "/login", "_csrf_token": csrf_from(page.text)})
+    assert answer.status_code == 200
+    assert 'lang="en"' in answer.text and "Sign in" in answer.text
