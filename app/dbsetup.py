@@ -94,7 +94,11 @@ def alembic_config(settings: Settings):  # type: ignore[no-untyped-def]
 
 
 def migrate(settings: Settings, revision: str = "head") -> None:
+    import logging
+
     from alembic import command
+
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
     command.upgrade(alembic_config(settings), revision)
 

@@ -190,7 +190,8 @@ def _ensure_tenants(maint: Engine) -> tuple[dict[str, uuid.UUID], bool]:
     factory = sync_session_factory(maint)
     created = False
     with factory.begin() as session:
-        existing = {t.slug: t.id for t in session.scalars(select(Tenant))}
+        slugs = [m.slug for m in MUNICIPALITIES]
+        existing = {t.slug: t.id for t in session.scalars(select(Tenant).where(Tenant.slug.in_(slugs)))}
         for m in MUNICIPALITIES:
             if m.slug not in existing:
                 tenant = Tenant(slug=m.slug, name=m.name, atvk_code=m.atvk_code)

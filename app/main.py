@@ -19,12 +19,15 @@ from litestar.stores.redis import RedisStore
 from litestar.template.config import TemplateConfig
 from litestar.types import ASGIApp, Receive, Scope, Send
 from redis.asyncio import Redis
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.api import health
 from app.api.router import router as api_router
 from app.auth.throttle import LoginThrottle
 from app.config import ROOT, Settings, load_settings
 from app.db import async_session_factory, make_async_engine
+from app.dbsetup import head_revision
 from app.web.deps import provide_actor, provide_db, retrieve_actor
 from app.web.errors import EXCEPTION_HANDLERS
 from app.web.routes import auth, home
@@ -51,6 +54,15 @@ def _vary_on_htmx(app: ASGIApp) -> ASGIApp:
     return middleware
 
 
+async def refuse_pending_migrations(engine: AsyncEngine) -> None:
+    """The app does not start against a schema older (or newer) than its code (design §9)."""
+    async with engine.connect() as conn:
+        current = (await conn.execute(text("SELECT version_num FROM app.alembic_version"))).scalar()
+    expected = head_revision()
+    if current != expected:
+        raise RuntimeError(f"database schema is at {current}, the code needs {expected}: run `atbalsts migrate`")
+
+
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or load_settings()
     redis = Redis.from_url(settings.redis_url)
@@ -58,6 +70,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         engine = make_async_engine(settings.runtime_url(), pool_size=10, max_overflow=10)
+        await refuse_pending_migrations(engine)
         app.state.resources = Resources(
             settings=settings,
             engine=engine,

@@ -61,11 +61,17 @@ def make_broker(
     return RedisBroker(client=client, namespace=namespace, middleware=middleware)
 
 
+def close_broker(broker: dramatiq.Broker) -> None:
+    broker.close()
+    if isinstance(broker, RedisBroker):
+        broker.client.close()  # RedisBroker.close() leaves its connection pool open
+
+
 def register_actors(broker: dramatiq.Broker, deps: WorkerDeps) -> dict[str, dramatiq.Actor[Any, Any]]:
     """Declare every actor on `broker`, bound to `deps`. Actor names are the outbox `actor` values."""
     declared = [
-        dramatiq.actor(
-            broker=broker, actor_name=SEND_EMAIL, queue_name=NOTIFICATIONS, time_limit=MINUTE_MS
-        )(email.make_send_email(deps)),
+        dramatiq.actor(broker=broker, actor_name=SEND_EMAIL, queue_name=NOTIFICATIONS, time_limit=MINUTE_MS)(
+            email.make_send_email(deps)
+        ),
     ]
     return {a.actor_name: a for a in declared}

@@ -19,4 +19,6 @@ class WorkerDeps:
 
     @classmethod
     def from_settings(cls, settings: Settings, sessions: sessionmaker[Session]) -> WorkerDeps:
-        return cls(settings=settings, sessions=sessions, mailer=SmtpMailer(settings.smtp_host, settings.smtp_port))
+        return cls(
+            settings=settings, sessions=sessions, mailer=SmtpMailer(settings.smtp_host, settings.smtp_port)
+        )

@@ -79,7 +79,9 @@ def test_the_shared_user_belongs_to_two_municipalities_and_the_admin_is_national
             select(Tenant.slug).join(Membership).join(User).where(User.username == MULTI_USERNAME)
         ).scalars()
         assert sorted(shared) == ["cesis", "valmiera"]
-        admin = conn.execute(select(User.id, User.national_roles).where(User.username == ADMIN_USERNAME)).one()
+        admin = conn.execute(
+            select(User.id, User.national_roles).where(User.username == ADMIN_USERNAME)
+        ).one()
         assert admin.national_roles == ["platform_admin"]
         assert conn.scalar(select(func.count()).where(Membership.user_id == admin.id)) == 0
 

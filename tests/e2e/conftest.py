@@ -1,0 +1,91 @@
+"""Browser tests: the real app served by uvicorn on loopback, driven by Debian's headless Chromium.
+
+The app runs in a background thread with the test settings (its own database, built by the
+migrations), so the browser goes through everything a user's would: sessions in Redis, CSRF, the
+language cookie, the templates and the static files."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+
+from app.config import Settings
+from app.devservers import free_port, wait_for_port
+from app.main import create_app
+from tests.e2e.support import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, Worker
+from tests.factories.staff import PASSWORD, create_staff
+
+NewPage = Callable[..., Page]
+
+
+class _ThreadedServer(uvicorn.Server):
+    def install_signal_handlers(self) -> None:  # the main thread's signals belong to pytest
+        pass
+
+
+@pytest.fixture(scope="session")
+def live_server(settings: Settings) -> Iterator[str]:
+    """The app on http://127.0.0.1:<free port>; shut down (lifespan included) after the session."""
+    port = free_port()
+    config = uvicorn.Config(
+        create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on", access_log=False
+    )
+    server = _ThreadedServer(config)
+    thread = threading.Thread(target=server.run, name="e2e-uvicorn", daemon=True)
+    thread.start()
+    try:
+        wait_for_port(port)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(15)
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing")
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def new_page(browser: Browser, live_server: str) -> Iterator[NewPage]:
+    """new_page(locale=...): a page in a fresh browser profile (no cookies) whose browser asks for `locale`."""
+    contexts: list[BrowserContext] = []
+
+    def make(locale: str = "lv-LV") -> Page:
+        context = browser.new_context(base_url=live_server, locale=locale, viewport=VIEWPORT)  # type: ignore[arg-type]
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page: NewPage) -> Page:
+    """A Latvian reader: the browser asks for Latvian, as the municipalities' machines do."""
+    return new_page("lv-LV")
+
+
+@pytest.fixture
+def social_worker(rw_sessions, tenant_a: uuid.UUID) -> Worker:  # type: ignore[no-untyped-def]
+    username = f"sw-{tenant_a.hex[-8:]}"
+    full_name = "Līga Kalniņa"
+    create_staff(rw_sessions, {tenant_a: ["social_worker"]}, username=username, full_name=full_name)
+    return Worker(username=username, password=PASSWORD, full_name=full_name, municipality="Ādažu novads")
