@@ -64,8 +64,14 @@ def cmd_create_user(args: argparse.Namespace) -> None:
                 tenant_id = s.scalar(select(Tenant.id).where(Tenant.slug == args.municipality))
                 if tenant_id is None:
                     sys.exit(f"atbalsts create-user: no municipality {args.municipality!r}")
-            user = create_user(s, username=args.username, full_name=args.name, password=password,
-                               email=args.email, national_roles=args.national_role or [])
+            user = create_user(
+                s,
+                username=args.username,
+                full_name=args.name,
+                password=password,
+                email=args.email,
+                national_roles=args.national_role or [],
+            )
         if tenant_id is not None:
             with sync_tenant_uow(sessions, tenant_id) as s:
                 grant_membership(s, acting_user_id=None, user_id=user.id, roles=args.role or [])
@@ -108,8 +114,20 @@ def cmd_web(args: argparse.Namespace) -> None:
 def _web_command(host: str, port: int, workers: int, dev: bool) -> list[str]:
     if dev:
         return ["-m", "uvicorn", "--factory", "app.main:create_app", "--host", host, "--port", str(port)]
-    return ["-m", "granian", "--interface", "asgi", "--factory", "--host", host, "--port", str(port),
-            "--workers", str(workers), "app.main:create_app"]
+    return [
+        "-m",
+        "granian",
+        "--interface",
+        "asgi",
+        "--factory",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "app.main:create_app",
+    ]
 
 
 def cmd_run(args: argparse.Namespace) -> None:
@@ -140,8 +158,13 @@ def cmd_run(args: argparse.Namespace) -> None:
 
         summary = load_demo_data(settings)
         python = sys.executable
-        children.append(subprocess.Popen([python, *_web_command(args.host, args.port, 1, args.dev)],  # noqa: S603
-                                         env=env, cwd=ROOT))
+        children.append(
+            subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+                [python, *_web_command(args.host, args.port, 1, args.dev)],
+                env=env,
+                cwd=ROOT,
+            )
+        )
         children.append(subprocess.Popen([python, "-m", "app.cli", "worker"], env=env, cwd=ROOT))  # noqa: S603
         wait_for_port(args.port, timeout=60)
         print(summary.render())

@@ -55,8 +55,9 @@ class Settings:
         return self._url(self.runtime_database_url, "app_rw", self.app_db_password, driver)
 
     def migrator_url(self) -> URL:
-        return self._url(self.migrator_database_url, "app_migrator", self.migrator_db_password,
-                         "postgresql+psycopg")
+        return self._url(
+            self.migrator_database_url, "app_migrator", self.migrator_db_password, "postgresql+psycopg"
+        )
 
     def maint_url(self) -> URL:
         """The BYPASSRLS role, for the few listed cross-tenant jobs (outbox relay, statistics)."""
@@ -82,7 +83,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     redis_url = env.get("REDIS_URL")
     if not database_url or not redis_url:
         raise RuntimeError(
-            "DATABASE_URL and REDIS_URL must be set (`atbalsts run` starts embedded servers when they are not)"
+            "DATABASE_URL and REDIS_URL must be set "
+            "(`atbalsts run` starts embedded servers when they are not)"
         )
     return Settings(
         database_url=database_url,

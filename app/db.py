@@ -18,9 +18,7 @@ from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
-_BIND = text(
-    "select set_config('app.tenant_id', :tenant, true), set_config('app.user_id', :user, true)"
-)
+_BIND = text("select set_config('app.tenant_id', :tenant, true), set_config('app.user_id', :user, true)")
 
 
 @event.listens_for(Session, "after_begin")

@@ -50,7 +50,9 @@ def bootstrap_roles(settings: Settings) -> None:
             ("app_rw", settings.app_db_password),
             ("app_maint", settings.maint_db_password),
         ):
-            conn.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(role), sql.Literal(password)))
+            conn.execute(
+                sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(role), sql.Literal(password))
+            )
         conn.execute("ALTER ROLE app_rw NOBYPASSRLS NOSUPERUSER NOCREATEDB NOCREATEROLE")
         conn.execute("GRANT app_owner TO app_migrator")
 
@@ -84,7 +86,7 @@ def bootstrap(settings: Settings) -> str:
     return create_database(settings)
 
 
-def alembic_config(settings: Settings):  # type: ignore[no-untyped-def]
+def alembic_config(settings: Settings):
     from alembic.config import Config
 
     cfg = Config(str(ROOT / "alembic.ini"))

@@ -20,7 +20,7 @@ LANGUAGES = ("lv", "en")
 DEFAULT_LANGUAGE = "lv"
 
 
-def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
+def N_(message: str) -> str:
     """Marks a string for extraction; translation happens where the reader's language is known."""
     return message
 
@@ -46,7 +46,7 @@ def gettext(language: str, message: str, **params: object) -> str:
 def negotiate(accept_language: str | None, preferred: str | None = None) -> str:
     """The user's preference, then Accept-Language, then Latvian."""
     if preferred in LANGUAGES:
-        return preferred  # type: ignore[return-value]
+        return preferred
     for part in (accept_language or "").split(","):
         code = part.split(";")[0].strip().lower()[:2]
         if code in LANGUAGES:

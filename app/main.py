@@ -8,11 +8,11 @@ from typing import Any
 
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
-from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.di import Provide
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.plugins.htmx import HTMXPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.security.session_auth import SessionAuth
 from litestar.static_files import create_static_files_router
 from litestar.stores.redis import RedisStore
@@ -60,7 +60,9 @@ async def refuse_pending_migrations(engine: AsyncEngine) -> None:
         current = (await conn.execute(text("SELECT version_num FROM app.alembic_version"))).scalar()
     expected = head_revision()
     if current != expected:
-        raise RuntimeError(f"database schema is at {current}, the code needs {expected}: run `atbalsts migrate`")
+        raise RuntimeError(
+            f"database schema is at {current}, the code needs {expected}: run `atbalsts migrate`"
+        )
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -103,17 +105,25 @@ def create_app(settings: Settings | None = None) -> Litestar:
             home.router,
             health.router,
             api_router,
-            create_static_files_router(path="/static", directories=[WEB / "static"], name="static",
-                                       include_in_schema=False),
+            create_static_files_router(
+                path="/static", directories=[WEB / "static"], name="static", include_in_schema=False
+            ),
         ],
         dependencies={"actor": Provide(provide_actor), "db": Provide(provide_db)},
         lifespan=[lifespan],
         stores={"sessions": RedisStore(redis, namespace="atbalsts-sessions")},
         on_app_init=[session_auth.on_app_init],
-        csrf_config=CSRFConfig(secret=settings.secret_key, cookie_secure=settings.cookie_secure,
-                               cookie_samesite="lax", exclude=["^/health/"]),
-        template_config=TemplateConfig(directory=WEB / "templates", engine=JinjaTemplateEngine,
-                                       engine_callback=lambda e: setup_environment(e.engine)),
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_secure=settings.cookie_secure,
+            cookie_samesite="lax",
+            exclude=["^/health/"],
+        ),
+        template_config=TemplateConfig(
+            directory=WEB / "templates",
+            engine=JinjaTemplateEngine,
+            engine_callback=lambda e: setup_environment(e.engine),
+        ),
         plugins=[HTMXPlugin()],
         openapi_config=OpenAPIConfig(
             title="Atbalsts API",
@@ -126,5 +136,3 @@ def create_app(settings: Settings | None = None) -> Litestar:
         middleware=[_vary_on_htmx],
         debug=settings.debug,
     )
-
-

@@ -71,12 +71,12 @@ def rw_engine(settings: Settings) -> Iterator[Engine]:
 
 
 @pytest.fixture(scope="session")
-def rw_sessions(rw_engine: Engine):  # type: ignore[no-untyped-def]
+def rw_sessions(rw_engine: Engine):
     return sync_session_factory(rw_engine)
 
 
 @pytest.fixture
-def make_tenant(maint_engine: Engine):  # type: ignore[no-untyped-def]
+def make_tenant(maint_engine: Engine):
     """Creates a municipality with unique slug and ATVK code; returns its id."""
 
     def make(name: str = "Testa novads") -> uuid.UUID:
@@ -88,12 +88,12 @@ def make_tenant(maint_engine: Engine):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def tenant_a(make_tenant) -> uuid.UUID:  # type: ignore[no-untyped-def]
+def tenant_a(make_tenant) -> uuid.UUID:
     return make_tenant("Ādažu novads")
 
 
 @pytest.fixture
-def tenant_b(make_tenant) -> uuid.UUID:  # type: ignore[no-untyped-def]
+def tenant_b(make_tenant) -> uuid.UUID:
     return make_tenant("Bauskas novads")
 
 

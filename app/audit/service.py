@@ -32,7 +32,7 @@ def _tenant(session: AsyncSession | Session) -> uuid.UUID:
     tenant = session.info.get("tenant_id")
     if tenant is None:
         raise RuntimeError("audit needs a tenant-bound session")
-    return tenant  # type: ignore[no-any-return]
+    return tenant
 
 
 def record_change(

@@ -30,9 +30,7 @@ class SignInLocked(DomainError):
     title = N_("Too many failed attempts. Try again later.")
 
 
-async def authenticate(
-    session: AsyncSession, throttle: LoginThrottle, username: str, password: str
-) -> User:
+async def authenticate(session: AsyncSession, throttle: LoginThrottle, username: str, password: str) -> User:
     """The same answer for an unknown user and a wrong password; locked after repeated failures."""
     username = username.strip().lower()
     if await throttle.is_locked(username):
@@ -125,8 +123,9 @@ def create_user(
     return user
 
 
-def grant_membership(session: Session, *, acting_user_id: uuid.UUID | None, user_id: uuid.UUID,
-                     roles: Sequence[str]) -> Membership:
+def grant_membership(
+    session: Session, *, acting_user_id: uuid.UUID | None, user_id: uuid.UUID, roles: Sequence[str]
+) -> Membership:
     """Gives a user roles in the session's municipality (tenant-bound session), audited."""
     roles = validate_roles(roles)
     tenant_id = session.info["tenant_id"]

@@ -15,8 +15,22 @@ def main() -> None:
     pot = LOCALE / "messages.pot"
     pybabel = [sys.executable, "-m", "babel.messages.frontend"]
     subprocess.run(  # noqa: S603
-        [*pybabel, "extract", "-F", str(ROOT / "babel.cfg"), "-k", "N_", "-k", "_label", "--no-location",
-         "--omit-header", "--sort-output", "-o", str(pot), str(ROOT / "app")],
+        [
+            *pybabel,
+            "extract",
+            "-F",
+            str(ROOT / "babel.cfg"),
+            "-k",
+            "N_",
+            "-k",
+            "_label",
+            "--no-location",
+            "--omit-header",
+            "--sort-output",
+            "-o",
+            str(pot),
+            str(ROOT / "app"),
+        ],
         check=True,
     )
     for lang in ("lv", "en"):

@@ -30,11 +30,18 @@ async def municipality_overview(session: AsyncSession, tenant_id: uuid.UUID) -> 
             select(
                 select(func.count()).select_from(Person).scalar_subquery(),
                 # A user also reads their own memberships elsewhere: count this municipality's only.
-                select(func.count()).select_from(Membership)
-                .where(Membership.tenant_id == tenant_id).scalar_subquery(),
-                select(func.count()).select_from(ChangeLog).where(ChangeLog.occurred_at >= today).scalar_subquery(),
-                select(func.count()).select_from(OutboxMessage)
-                .where(OutboxMessage.dispatched_at.is_(None)).scalar_subquery(),
+                select(func.count())
+                .select_from(Membership)
+                .where(Membership.tenant_id == tenant_id)
+                .scalar_subquery(),
+                select(func.count())
+                .select_from(ChangeLog)
+                .where(ChangeLog.occurred_at >= today)
+                .scalar_subquery(),
+                select(func.count())
+                .select_from(OutboxMessage)
+                .where(OutboxMessage.dispatched_at.is_(None))
+                .scalar_subquery(),
             )
         )
     ).one()

@@ -20,10 +20,12 @@ from app.web.state import Resources
 
 
 def resources(connection: ASGIConnection[Any, Any, Any, Any]) -> Resources:
-    return connection.app.state.resources  # type: ignore[no-any-return]
+    return connection.app.state.resources
 
 
-async def retrieve_actor(session: dict[str, Any], connection: ASGIConnection[Any, Any, Any, Any]) -> Actor | None:
+async def retrieve_actor(
+    session: dict[str, Any], connection: ASGIConnection[Any, Any, Any, Any]
+) -> Actor | None:
     """SessionAuth's user loader: the session holds only ids; memberships are read fresh each request, so
     a revoked role takes effect at once."""
     user_id = session.get("user_id")

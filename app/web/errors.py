@@ -70,7 +70,7 @@ def problem(
 
 def _html(request: Request[Any, Any, Any], status: int, detail: str | None) -> Response[Any]:
     lang = language_of(request)
-    return Template(  # type: ignore[return-value]
+    return Template(
         template_name="errors/error.html",
         context={"status": status, "title": gettext(lang, TITLES.get(status, "Error")), "detail": detail},
         status_code=status,
@@ -95,8 +95,12 @@ def handle_validation(request: Request[Any, Any, Any], exc: ValidationException)
     errors = []
     for item in exc.extra if isinstance(exc.extra, list) else []:
         if isinstance(item, dict):
-            errors.append({"field": str(item.get("key") or item.get("source") or "body"),
-                           "message": str(item.get("message", ""))})
+            errors.append(
+                {
+                    "field": str(item.get("key") or item.get("source") or "body"),
+                    "message": str(item.get("message", "")),
+                }
+            )
     if _is_api(request):
         return problem(request, 422, gettext(lang, N_("The request has invalid or missing fields.")), errors)
     return _html(request, 422, gettext(lang, N_("The request has invalid or missing fields.")))
@@ -107,10 +111,14 @@ def handle_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response
     if isinstance(exc, NotAuthorizedException) and not _is_api(request):
         if request.headers.get("hx-request"):
             return Response(b"", status_code=401, headers={"HX-Redirect": "/login"})
-        return Redirect(path=f"/login?next={request.url.path}")  # type: ignore[return-value]
+        return Redirect(path=f"/login?next={request.url.path}")
     headers = {k: v for k, v in (exc.headers or {}).items()}
     if _is_api(request):
-        detail = None if status >= 500 else (exc.detail if exc.detail and exc.detail != TITLES.get(status) else None)
+        detail = (
+            None
+            if status >= 500
+            else (exc.detail if exc.detail and exc.detail != TITLES.get(status) else None)
+        )
         return problem(request, status, detail, headers=headers)
     if isinstance(exc, PermissionDeniedException | NotFoundException):
         return _html(request, status, None)

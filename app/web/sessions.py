@@ -15,7 +15,7 @@ _NEW_ID = "atbalsts.new_session_id"
 
 def rotate_session(scope: Scope) -> None:
     """Ask the backend to store this request's session under a fresh id and drop the old one."""
-    scope.setdefault("state", {})[_ROTATE] = True  # type: ignore[typeddict-item]
+    scope.setdefault("state", {})[_ROTATE] = True
 
 
 class RotatingSessionBackend(ServerSideSessionBackend):
@@ -38,4 +38,4 @@ class RotatingSessionBackend(ServerSideSessionBackend):
 
 @dataclass
 class SessionConfig(ServerSideSessionConfig):
-    _backend_class = RotatingSessionBackend  # type: ignore[assignment]
+    _backend_class = RotatingSessionBackend

@@ -25,7 +25,7 @@ def language_of(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
     if cached:
         return str(cached)
     lang = negotiate(connection.headers.get("accept-language"), connection.cookies.get(LANG_COOKIE))
-    connection.scope.setdefault("state", {})["atbalsts.lang"] = lang  # type: ignore[typeddict-item]
+    connection.scope.setdefault("state", {})["atbalsts.lang"] = lang
     return lang
 
 

@@ -17,7 +17,7 @@ from tests.web.conftest import csrf_from, sign_in
 
 
 @pytest.fixture
-def api(client, social_worker) -> Any:  # type: ignore[no-untyped-def]
+def api(client, social_worker) -> Any:
     sign_in(client, social_worker)
     client.headers["x-csrftoken"] = csrf_from(client.get("/").text)
     return client
@@ -31,20 +31,22 @@ def _problem(answer: Any, status: int) -> dict[str, Any]:
     return body  # type: ignore[no-any-return]
 
 
-def test_unauthenticated_api_call_gets_401_problem(client) -> None:  # type: ignore[no-untyped-def]
+def test_unauthenticated_api_call_gets_401_problem(client) -> None:
     _problem(client.get("/api/v1/me"), 401)
 
 
-def test_me_names_the_user_and_municipality(api, tenant_a) -> None:  # type: ignore[no-untyped-def]
+def test_me_names_the_user_and_municipality(api, tenant_a) -> None:
     body = api.get("/api/v1/me").json()
     assert body["full_name"] == "Līga Kalniņa"
     assert body["municipality_id"] == str(tenant_a)
     assert "people:person:create" in body["permissions"]
 
 
-def test_register_person_writes_person_and_audit(api, rw_sessions, tenant_a) -> None:  # type: ignore[no-untyped-def]
+def test_register_person_writes_person_and_audit(api, rw_sessions, tenant_a) -> None:
     code = old_format_code(__import__("datetime").date(1984, 3, 7), 123)
-    answer = api.post("/api/v1/persons", json={"first_name": "Ģirts", "last_name": "Ķēniņš", "personal_code": code})
+    answer = api.post(
+        "/api/v1/persons", json={"first_name": "Ģirts", "last_name": "Ķēniņš", "personal_code": code}
+    )
     assert answer.status_code == 201, answer.text
     person_id = uuid.UUID(answer.json()["id"])
     assert answer.json()["birth_date"] == "1984-03-07"
@@ -55,45 +57,53 @@ def test_register_person_writes_person_and_audit(api, rw_sessions, tenant_a) -> 
     assert entry.action == "people:person:create" and entry.after["first_name"] == "Ģirts"
 
 
-def test_invalid_payload_is_422_naming_the_fields(api) -> None:  # type: ignore[no-untyped-def]
+def test_invalid_payload_is_422_naming_the_fields(api) -> None:
     body = _problem(api.post("/api/v1/persons", json={"first_name": 5}), 422)
     fields = {e["field"] for e in body["errors"]}
     assert fields & {"first_name", "last_name"}
 
 
-def test_invalid_personal_code_is_422_in_latvian(api) -> None:  # type: ignore[no-untyped-def]
+def test_invalid_personal_code_is_422_in_latvian(api) -> None:
     valid = old_format_code(__import__("datetime").date(1999, 12, 31), 234)
     wrong_check = valid[:10] + str((int(valid[10]) + 1) % 10)
-    answer = api.post("/api/v1/persons", json={"first_name": "Anna", "last_name": "Liepa", "personal_code": wrong_check})
+    answer = api.post(
+        "/api/v1/persons", json={"first_name": "Anna", "last_name": "Liepa", "personal_code": wrong_check}
+    )
     body = _problem(answer, 422)
     assert body["errors"][0]["field"] == "personal_code"
     assert "personas kod" in body["errors"][0]["message"].lower()
 
 
-def test_english_problem_details_when_asked(api) -> None:  # type: ignore[no-untyped-def]
-    answer = api.post("/api/v1/persons", json={"first_name": "Anna", "last_name": ""},
-                      headers={"accept-language": "en"})
+def test_english_problem_details_when_asked(api) -> None:
+    answer = api.post(
+        "/api/v1/persons", json={"first_name": "Anna", "last_name": ""}, headers={"accept-language": "en"}
+    )
     body = _problem(answer, 422)
     assert body["title"] == "Invalid input"
 
 
-def test_duplicate_code_is_409_and_leaves_no_audit_row(api, rw_sessions, tenant_a) -> None:  # type: ignore[no-untyped-def]
+def test_duplicate_code_is_409_and_leaves_no_audit_row(api, rw_sessions, tenant_a) -> None:
     payload = {"first_name": "Anna", "last_name": "Liepa", "personal_code": "32123456789"}
     assert api.post("/api/v1/persons", json=payload).status_code == 201
     _problem(api.post("/api/v1/persons", json={**payload, "first_name": "Otra"}), 409)
     with sync_tenant_uow(rw_sessions, tenant_a) as s:
-        assert s.scalar(select(func.count()).select_from(Person).where(Person.personal_code == "32123456789")) == 1
-        audits = s.scalar(select(func.count()).select_from(ChangeLog).where(ChangeLog.action == "people:person:create"))
+        assert (
+            s.scalar(select(func.count()).select_from(Person).where(Person.personal_code == "32123456789"))
+            == 1
+        )
+        audits = s.scalar(
+            select(func.count()).select_from(ChangeLog).where(ChangeLog.action == "people:person:create")
+        )
     assert audits == 1
 
 
-def test_post_without_csrf_header_is_403(api) -> None:  # type: ignore[no-untyped-def]
+def test_post_without_csrf_header_is_403(api) -> None:
     del api.headers["x-csrftoken"]
     answer = api.post("/api/v1/persons", json={"first_name": "Anna", "last_name": "Liepa"})
     assert answer.status_code == 403
 
 
-def test_another_municipalitys_person_is_404(api, rw_sessions, tenant_b) -> None:  # type: ignore[no-untyped-def]
+def test_another_municipalitys_person_is_404(api, rw_sessions, tenant_b) -> None:
     other = f"other-{uuid.uuid4().hex[:8]}"
     create_staff(rw_sessions, {tenant_b: ["social_worker"]}, username=other)
     from litestar.testing import TestClient
@@ -110,7 +120,7 @@ def test_another_municipalitys_person_is_404(api, rw_sessions, tenant_b) -> None
     _problem(api.get(f"/api/v1/persons/{uuid.uuid4()}"), 404)
 
 
-def test_viewing_a_person_writes_the_access_log(api, rw_sessions, tenant_a) -> None:  # type: ignore[no-untyped-def]
+def test_viewing_a_person_writes_the_access_log(api, rw_sessions, tenant_a) -> None:
     from app.audit.models import AccessLog
 
     person_id = api.post("/api/v1/persons", json={"first_name": "Inese", "last_name": "Vītola"}).json()["id"]
@@ -120,7 +130,7 @@ def test_viewing_a_person_writes_the_access_log(api, rw_sessions, tenant_a) -> N
     assert len(rows) == 1 and rows[0].purpose == "api"
 
 
-def test_role_without_permission_is_403(client, rw_sessions, tenant_a) -> None:  # type: ignore[no-untyped-def]
+def test_role_without_permission_is_403(client, rw_sessions, tenant_a) -> None:
     username = f"acc-{uuid.uuid4().hex[:8]}"
     create_staff(rw_sessions, {tenant_a: ["accountant"]}, username=username)
     sign_in(client, username)
@@ -128,18 +138,18 @@ def test_role_without_permission_is_403(client, rw_sessions, tenant_a) -> None: 
     _problem(client.post("/api/v1/persons", json={"first_name": "Anna", "last_name": "Liepa"}), 403)
 
 
-def test_openapi_31_lists_only_the_api(client) -> None:  # type: ignore[no-untyped-def]
+def test_openapi_31_lists_only_the_api(client) -> None:
     schema = client.get("/api/schema/openapi.json").json()
     assert schema["openapi"].startswith("3.1")
     assert schema["paths"] and all(path.startswith("/api/v1/") for path in schema["paths"])
     assert client.get("/api/schema").status_code == 200
 
 
-def test_health(client) -> None:  # type: ignore[no-untyped-def]
+def test_health(client) -> None:
     assert client.get("/health/live").json() == {"status": "ok"}
     ready = client.get("/health/ready")
     assert ready.status_code == 200 and ready.json()["checks"] == {"postgresql": "ok", "redis": "ok"}
 
 
-def test_unknown_api_path_is_404_problem(client) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_api_path_is_404_problem(client) -> None:
     _problem(client.get("/api/v1/nothing-here"), 404)

@@ -54,10 +54,7 @@ def insert_row(conn: Connection, table: Table, tenant_id: uuid.UUID, **overrides
         local = [c.name for c in fk.columns]
         if all(name in overrides for name in local):
             continue
-        if target.name == "users":
-            parent = _insert_user(conn)
-        else:
-            parent = insert_row(conn, target, tenant_id)
+        parent = _insert_user(conn) if target.name == "users" else insert_row(conn, target, tenant_id)
         for elem in fk.elements:
             values[elem.parent.name] = parent[elem.column.name]
     for column in table.columns:

@@ -23,18 +23,22 @@ class Boom(Exception):
 
 def _actor(tenant_id: uuid.UUID) -> Actor:
     return Actor.build(
-        user_id=uuid.uuid4(), username="t", full_name="T", tenant_id=tenant_id,
+        user_id=uuid.uuid4(),
+        username="t",
+        full_name="T",
+        tenant_id=tenant_id,
         memberships=(TenantChoice(tenant_id=tenant_id, name="A", slug="a", roles=("social_worker",)),),
     )
 
 
-async def _act_then_fail(settings, tenant_id: uuid.UUID) -> None:  # type: ignore[no-untyped-def]
+async def _act_then_fail(settings, tenant_id: uuid.UUID) -> None:
     engine = make_async_engine(settings.runtime_url())
     try:
         with pytest.raises(Boom):
             async with tenant_uow(async_session_factory(engine), tenant_id) as session:
-                person = await register_person(session, _actor(tenant_id), NewPerson("Zane", "Krūmiņa"),
-                                               today=dt.date(2026, 11, 23))
+                person = await register_person(
+                    session, _actor(tenant_id), NewPerson("Zane", "Krūmiņa"), today=dt.date(2026, 11, 23)
+                )
                 schedule_email(session, to="zane@example.lv", subject="Sveiki", text="Paziņojums")
                 await session.flush()
                 assert person.id is not None
@@ -43,7 +47,7 @@ async def _act_then_fail(settings, tenant_id: uuid.UUID) -> None:  # type: ignor
         await engine.dispose()
 
 
-def test_a_failed_act_leaves_no_row_no_audit_no_message(settings, rw_sessions, tenant_a) -> None:  # type: ignore[no-untyped-def]
+def test_a_failed_act_leaves_no_row_no_audit_no_message(settings, rw_sessions, tenant_a) -> None:
     import asyncio
 
     asyncio.run(_act_then_fail(settings, tenant_a))

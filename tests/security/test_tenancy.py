@@ -34,13 +34,18 @@ def test_every_tenant_table_has_forced_rls_and_a_policy(rw_engine: Engine) -> No
         ).all()
     assert {row[0] for row in tables} == set(TENANT_TABLES), "models and database disagree"
     for name, enabled, forced, has_policy in tables:
-        assert enabled and forced and has_policy, f"{name}: RLS enabled={enabled} forced={forced} policy={has_policy}"
+        assert enabled and forced and has_policy, (
+            f"{name}: RLS enabled={enabled} forced={forced} policy={has_policy}"
+        )
 
 
 def test_runtime_role_cannot_bypass_rls_and_has_no_dangerous_privileges(rw_engine: Engine) -> None:
     with rw_engine.connect() as conn:
         role = conn.execute(
-            text("SELECT rolsuper, rolbypassrls, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = current_user")
+            text(
+                "SELECT rolsuper, rolbypassrls, rolcreaterole, rolcreatedb "
+                "FROM pg_roles WHERE rolname = current_user"
+            )
         ).one()
         assert tuple(role) == (False, False, False, False)
         owned = conn.execute(
@@ -74,7 +79,7 @@ def test_runtime_role_cannot_bypass_rls_and_has_no_dangerous_privileges(rw_engin
         assert unsafe_views == []
 
 
-def _refused(session, statement) -> bool:  # type: ignore[no-untyped-def]
+def _refused(session, statement) -> bool:
     """True when the statement changes nothing: zero rows, or an error (policy or missing privilege)."""
     try:
         with session.begin_nested():
@@ -86,10 +91,10 @@ def _refused(session, statement) -> bool:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("table_name", TENANT_TABLES)
 def test_one_tenant_cannot_touch_anothers_rows(
-    table_name: str, rw_sessions, tenant_a: uuid.UUID, tenant_b: uuid.UUID  # type: ignore[no-untyped-def]
+    table_name: str, rw_sessions, tenant_a: uuid.UUID, tenant_b: uuid.UUID
 ) -> None:
     table = metadata.tables[f"app.{table_name}"]
-    key = [c for c in table.primary_key.columns if c.name != "tenant_id"][0]
+    key = next(c for c in table.primary_key.columns if c.name != "tenant_id")
 
     with sync_tenant_uow(rw_sessions, tenant_b) as s:
         b_row = insert_row(s.connection(), table, tenant_b)
@@ -109,9 +114,7 @@ def test_one_tenant_cannot_touch_anothers_rows(
 
 
 @pytest.mark.parametrize("table_name", TENANT_TABLES)
-def test_no_tenant_sees_nothing_and_writes_nothing(
-    table_name: str, rw_sessions, tenant_a: uuid.UUID  # type: ignore[no-untyped-def]
-) -> None:
+def test_no_tenant_sees_nothing_and_writes_nothing(table_name: str, rw_sessions, tenant_a: uuid.UUID) -> None:
     table = metadata.tables[f"app.{table_name}"]
     with sync_tenant_uow(rw_sessions, tenant_a) as s:
         insert_row(s.connection(), table, tenant_a)
@@ -121,7 +124,7 @@ def test_no_tenant_sees_nothing_and_writes_nothing(
             insert_row(s.connection(), table, tenant_a)
 
 
-def test_pooled_connection_does_not_carry_the_tenant(settings, tenant_a: uuid.UUID) -> None:  # type: ignore[no-untyped-def]
+def test_pooled_connection_does_not_carry_the_tenant(settings, tenant_a: uuid.UUID) -> None:
     engine = make_sync_engine(settings.runtime_url(), pool_size=1, max_overflow=0)
     factory = sync_session_factory(engine)
     persons = metadata.tables["app.persons"]
@@ -139,7 +142,7 @@ def test_pooled_connection_does_not_carry_the_tenant(settings, tenant_a: uuid.UU
 
 
 def test_tenant_survives_a_commit_in_the_middle_of_a_session(
-    rw_sessions, tenant_a: uuid.UUID, tenant_b: uuid.UUID  # type: ignore[no-untyped-def]
+    rw_sessions, tenant_a: uuid.UUID, tenant_b: uuid.UUID
 ) -> None:
     persons = metadata.tables["app.persons"]
     with sync_tenant_uow(rw_sessions, tenant_b) as s:
@@ -152,7 +155,7 @@ def test_tenant_survives_a_commit_in_the_middle_of_a_session(
 
 
 def test_a_user_reads_their_own_memberships_across_tenants_and_no_one_elses(
-    rw_sessions, tenant_a: uuid.UUID, tenant_b: uuid.UUID  # type: ignore[no-untyped-def]
+    rw_sessions, tenant_a: uuid.UUID, tenant_b: uuid.UUID
 ) -> None:
     memberships = metadata.tables["app.memberships"]
     with sync_tenant_uow(rw_sessions, tenant_a) as s:

@@ -12,7 +12,7 @@ from tests.factories.staff import PASSWORD, create_staff
 
 
 @pytest.fixture
-def client(settings) -> Iterator[TestClient[Any]]:  # type: ignore[no-untyped-def]
+def client(settings) -> Iterator[TestClient[Any]]:
     with TestClient(app=create_app(settings), base_url="http://127.0.0.1:8000") as c:
         yield c
 
@@ -33,7 +33,7 @@ def sign_in(client: TestClient[Any], username: str, password: str = PASSWORD, **
 
 
 @pytest.fixture
-def social_worker(rw_sessions, tenant_a) -> str:  # type: ignore[no-untyped-def]
+def social_worker(rw_sessions, tenant_a) -> str:
     username = f"sw-{tenant_a.hex[-8:]}"
     create_staff(rw_sessions, {tenant_a: ["social_worker"]}, username=username, full_name="Līga Kalniņa")
     return username

@@ -12,14 +12,16 @@ from tests.factories.staff import create_staff
 from tests.web.conftest import csrf_from, sign_in
 
 
-def test_login_page_is_latvian_by_default(client) -> None:  # type: ignore[no-untyped-def]
+def test_login_page_is_latvian_by_default(client) -> None:
     page = client.get("/login")
     assert page.status_code == 200
     assert 'lang="lv"' in page.text
     assert "Pieteikties" in page.text and "Parole" in page.text
 
 
-def test_social_worker_signs_in_and_sees_the_municipality(client, social_worker, rw_sessions, tenant_a) -> None:  # type: ignore[no-untyped-def]
+def test_social_worker_signs_in_and_sees_the_municipality(
+    client, social_worker, rw_sessions, tenant_a
+) -> None:
     answer = sign_in(client, social_worker)
     assert answer.status_code in (302, 303) and answer.headers["location"] == "/"
     home = client.get("/")
@@ -30,7 +32,7 @@ def test_social_worker_signs_in_and_sees_the_municipality(client, social_worker,
     assert "auth:session:sign-in" in actions
 
 
-def test_wrong_password_and_unknown_user_get_the_same_latvian_message(client, social_worker) -> None:  # type: ignore[no-untyped-def]
+def test_wrong_password_and_unknown_user_get_the_same_latvian_message(client, social_worker) -> None:
     wrong = sign_in(client, social_worker, "nepareiza-parole")
     unknown = sign_in(client, "nav-tāda-lietotāja", "nepareiza-parole")
     assert wrong.status_code == unknown.status_code == 401
@@ -39,7 +41,7 @@ def test_wrong_password_and_unknown_user_get_the_same_latvian_message(client, so
     assert client.get("/", follow_redirects=False).status_code in (302, 303)
 
 
-def test_repeated_failures_lock_the_account_even_with_the_right_password(client, social_worker) -> None:  # type: ignore[no-untyped-def]
+def test_repeated_failures_lock_the_account_even_with_the_right_password(client, social_worker) -> None:
     for _ in range(5):
         assert sign_in(client, social_worker, "nepareiza-parole").status_code == 401
     locked = sign_in(client, social_worker)
@@ -47,7 +49,7 @@ def test_repeated_failures_lock_the_account_even_with_the_right_password(client,
     assert "Pārāk daudz neveiksmīgu mēģinājumu" in locked.text
 
 
-def test_session_id_changes_at_sign_in(client, social_worker) -> None:  # type: ignore[no-untyped-def]
+def test_session_id_changes_at_sign_in(client, social_worker) -> None:
     client.get("/login")
     client.cookies.set("atbalsts_session", "attacker-chosen-session-id")
     answer = sign_in(client, social_worker)
@@ -55,13 +57,13 @@ def test_session_id_changes_at_sign_in(client, social_worker) -> None:  # type: 
     assert new and new not in ("attacker-chosen-session-id", "null")
 
 
-def test_post_without_csrf_is_refused(client, social_worker) -> None:  # type: ignore[no-untyped-def]
+def test_post_without_csrf_is_refused(client, social_worker) -> None:
     client.get("/login")
     answer = client.post("/login", data={"username": social_worker, "password": "x"})
     assert answer.status_code == 403
 
 
-def test_sign_out_ends_the_session(client, social_worker) -> None:  # type: ignore[no-untyped-def]
+def test_sign_out_ends_the_session(client, social_worker) -> None:
     sign_in(client, social_worker)
     home = client.get("/")
     out = client.post("/logout", data={"_csrf_token": csrf_from(home.text)}, follow_redirects=False)
@@ -69,12 +71,12 @@ def test_sign_out_ends_the_session(client, social_worker) -> None:  # type: igno
     assert client.get("/", follow_redirects=False).status_code in (302, 303)
 
 
-def test_unauthenticated_page_redirects_to_sign_in(client) -> None:  # type: ignore[no-untyped-def]
+def test_unauthenticated_page_redirects_to_sign_in(client) -> None:
     answer = client.get("/", follow_redirects=False)
     assert answer.status_code in (302, 303) and answer.headers["location"].startswith("/login")
 
 
-def test_user_switches_between_own_municipalities_but_not_to_a_foreign_one(  # type: ignore[no-untyped-def]
+def test_user_switches_between_own_municipalities_but_not_to_a_foreign_one(
     client, rw_sessions, tenant_a, tenant_b, make_tenant
 ) -> None:
     username = f"two-{uuid.uuid4().hex[:8]}"
@@ -94,8 +96,10 @@ def test_user_switches_between_own_municipalities_but_not_to_a_foreign_one(  # t
     assert garbage.status_code == 404
 
 
-def test_english_is_switchable(client) -> None:  # type: ignore[no-untyped-def]
+def test_english_is_switchable(client) -> None:
     page = client.get("/login")
-    answer = client.post("/language", data={"lang": "en", "next": "/login", "_csrf_token": csrf_from(page.text)})
+    answer = client.post(
+        "/language", data={"lang": "en", "next": "/login", "_csrf_token": csrf_from(page.text)}
+    )
     assert answer.status_code == 200
     assert 'lang="en"' in answer.text and "Sign in" in answer.text

@@ -16,5 +16,7 @@ async def me(actor: Actor) -> MeOut:
         full_name=actor.full_name,
         municipality_id=actor.tenant_id,
         permissions=sorted(p.value for p in actor.permissions),
-        municipalities=[MunicipalityOut(id=m.tenant_id, name=m.name, roles=list(m.roles)) for m in actor.memberships],
+        municipalities=[
+            MunicipalityOut(id=m.tenant_id, name=m.name, roles=list(m.roles)) for m in actor.memberships
+        ],
     )

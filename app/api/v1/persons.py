@@ -18,8 +18,14 @@ from app.permissions import Permission
 
 
 def _out(p: Person) -> PersonOut:
-    return PersonOut(id=p.id, first_name=p.first_name, last_name=p.last_name, personal_code=p.personal_code,
-                     birth_date=p.birth_date, sex=p.sex)
+    return PersonOut(
+        id=p.id,
+        first_name=p.first_name,
+        last_name=p.last_name,
+        personal_code=p.personal_code,
+        birth_date=p.birth_date,
+        sex=p.sex,
+    )
 
 
 @post("/persons", summary="Register a person", tags=["persons"], status_code=201)
@@ -27,8 +33,13 @@ async def create_person(data: PersonIn, actor: Actor, db: AsyncSession) -> Perso
     person = await register_person(
         db,
         actor,
-        NewPerson(first_name=data.first_name, last_name=data.last_name, personal_code=data.personal_code,
-                  birth_date=data.birth_date, sex=data.sex),
+        NewPerson(
+            first_name=data.first_name,
+            last_name=data.last_name,
+            personal_code=data.personal_code,
+            birth_date=data.birth_date,
+            sex=data.sex,
+        ),
         today=dt.date.today(),
     )
     return _out(person)

@@ -81,7 +81,11 @@ async def register_person(session: AsyncSession, actor: Actor, data: NewPerson, 
         action="people:person:create",
         entity_type="person",
         entity_id=person.id,
-        after={"personal_code": code, "first_name": person.first_name, "last_name": person.last_name,
-               "birth_date": birth},
+        after={
+            "personal_code": code,
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "birth_date": birth,
+        },
     )
     return person

@@ -31,8 +31,14 @@ def safe_next(target: str | None) -> str:
     return "/"
 
 
-def _login_page(request: Request[Any, Any, Any], *, error: str | None = None, username: str = "",
-                next_: str = "/", status: int = 200) -> Template:
+def _login_page(
+    request: Request[Any, Any, Any],
+    *,
+    error: str | None = None,
+    username: str = "",
+    next_: str = "/",
+    status: int = 200,
+) -> Template:
     return Template(
         template_name="auth/login.html",
         context={
@@ -46,12 +52,13 @@ def _login_page(request: Request[Any, Any, Any], *, error: str | None = None, us
 
 
 @get("/login", name="login", exclude_from_auth=True)
-async def login_page(request: Request[Any, Any, Any], next: FromQuery[str | None] = None) -> Template:  # noqa: A002
+async def login_page(request: Request[Any, Any, Any], next: FromQuery[str | None] = None) -> Template:
     return _login_page(request, next_=safe_next(next))
 
 
-async def start_session(request: Request[Any, Any, Any], db: AsyncSession, user_id: uuid.UUID,
-                        method: str) -> str | None:
+async def start_session(
+    request: Request[Any, Any, Any], db: AsyncSession, user_id: uuid.UUID, method: str
+) -> str | None:
     """Signs the user in: a fresh session id, the first municipality chosen, an audit entry there.
     Returns an error message id when the account has nowhere to work."""
     db.info["user_id"] = user_id
@@ -64,8 +71,14 @@ async def start_session(request: Request[Any, Any, Any], db: AsyncSession, user_
     # The change log is tenant-owned: record the sign-in in the municipality the user starts in.
     db.info["tenant_id"] = tenant_id
     await db.commit()  # the next statement begins a transaction bound to the tenant
-    record_change(db, actor_user_id=user_id, action="auth:session:sign-in", entity_type="user",
-                  entity_id=user_id, after={"method": method})
+    record_change(
+        db,
+        actor_user_id=user_id,
+        action="auth:session:sign-in",
+        entity_type="user",
+        entity_id=user_id,
+        after={"method": method},
+    )
     await db.commit()
     return None
 
@@ -77,14 +90,21 @@ async def login_submit(request: Request[Any, Any, Any], data: Form) -> Response[
     password = data.get("password") or ""
     next_ = safe_next(data.get("next"))
     if not username or not password:
-        return _login_page(request, error=N_("Enter your user name and password."), username=username,
-                           next_=next_, status=422)
+        return _login_page(
+            request,
+            error=N_("Enter your user name and password."),
+            username=username,
+            next_=next_,
+            status=422,
+        )
     async with res.sessions() as db:
         try:
             user = await authenticate(db, res.throttle, username, password)
             await db.commit()
         except (SignInFailed, SignInLocked) as exc:
-            return _login_page(request, error=exc.title, username=username, next_=next_, status=exc.status_code)
+            return _login_page(
+                request, error=exc.title, username=username, next_=next_, status=exc.status_code
+            )
         error = await start_session(request, db, user.id, "password")
     if error:
         return _login_page(request, error=error, username=username, next_=next_, status=403)
@@ -115,10 +135,14 @@ async def set_language(request: Request[Any, Any, Any], data: Form) -> Redirect:
     lang = data.get("lang", "")
     response = Redirect(path=safe_next(data.get("next")))
     if lang in LANGUAGES:
-        response.cookies.append(Cookie(key=LANG_COOKIE, value=lang, max_age=365 * 86400, samesite="lax",
-                                       httponly=True))
+        response.cookies.append(
+            Cookie(key=LANG_COOKIE, value=lang, max_age=365 * 86400, samesite="lax", httponly=True)
+        )
     return response
 
 
-router = Router(path="/", route_handlers=[login_page, login_submit, logout, switch_tenant, set_language],
-                include_in_schema=False)
+router = Router(
+    path="/",
+    route_handlers=[login_page, login_submit, logout, switch_tenant, set_language],
+    include_in_schema=False,
+)
