@@ -113,7 +113,7 @@ def cmd_web(args: argparse.Namespace) -> None:
 
 def _web_command(host: str, port: int, workers: int, dev: bool) -> list[str]:
     if dev:
-        return ["-m", "uvicorn", "--factory", "app.main:create_app", "--host", host, "--port", str(port)]
+        return ["-m", "uvicorn", "--factory", "app.main:create_served_app", "--host", host, f"--port={port}"]
     return [
         "-m",
         "granian",
@@ -126,7 +126,7 @@ def _web_command(host: str, port: int, workers: int, dev: bool) -> list[str]:
         str(port),
         "--workers",
         str(workers),
-        "app.main:create_app",
+        "app.main:create_served_app",
     ]
 
 
@@ -237,6 +237,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
+    if args.command in ("web", "worker", "relay"):
+        from app.logs import configure_logging
+
+        configure_logging()
     args.func(args)
 
 

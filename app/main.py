@@ -30,7 +30,7 @@ from app.db import async_session_factory, make_async_engine
 from app.dbsetup import head_revision
 from app.web.deps import provide_actor, provide_db, retrieve_actor
 from app.web.errors import EXCEPTION_HANDLERS
-from app.web.routes import auth, home
+from app.web.routes import auth, home, oidc
 from app.web.sessions import SessionConfig
 from app.web.state import Resources
 from app.web.templating import setup_environment
@@ -102,6 +102,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=[
             auth.router,
+            *([oidc.router] if settings.oidc_enabled else []),  # absent (404) unless configured
             home.router,
             health.router,
             api_router,
@@ -136,3 +137,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         middleware=[_vary_on_htmx],
         debug=settings.debug,
     )
+
+
+def create_served_app() -> Litestar:
+    """The factory the web server imports: JSON logs, settings from the environment."""
+    from app.logs import configure_logging
+
+    configure_logging()
+    return create_app()
