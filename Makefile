@@ -39,5 +39,8 @@ migrate: install
 seed: install
 	$(BIN)/atbalsts seed --demo
 
+screenshots: install
+	$(BIN)/python -m tests.e2e.screenshots screenshots
+
 clean:
 	rm -rf $(VENV) .data

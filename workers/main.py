@@ -7,7 +7,6 @@ thread, which is safe with any number of processes because the relay skips rows 
 from __future__ import annotations
 
 import argparse
-import logging
 import signal
 import threading
 from types import FrameType
@@ -16,6 +15,7 @@ from dramatiq import Broker, Worker
 
 from app.config import Settings, load_settings
 from app.db import make_sync_engine, sync_session_factory
+from app.logs import configure_logging
 from workers.broker import close_broker, make_broker, register_actors
 from workers.deps import WorkerDeps
 from workers.relay import run_relay
@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=4, help="worker threads (default 4)")
     parser.add_argument("--no-relay", action="store_true", help="do not run the outbox relay in this process")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging()
 
     stop = threading.Event()
     install_stop_signals(stop)

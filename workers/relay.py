@@ -109,15 +109,18 @@ def relay_forever(
     batch: int = 100,
 ) -> None:
     """Poll until `stop_event` is set. A full batch means more may be waiting, so the next pass starts at
-    once; otherwise the loop sleeps `interval`. Errors (the database restarting) are logged, not fatal."""
+    once; otherwise the loop sleeps `interval`. Errors (the database restarting) are logged, not fatal,
+    and repeated ones slow the loop down to one pass every 30 s."""
+    failures = 0
     while not stop_event.is_set():
         try:
             sent = relay_once(sessions, broker, batch)
+            failures = 0
         except Exception:
             log.exception("outbox relay pass failed")
-            sent = 0
+            sent, failures = 0, failures + 1
         if sent < batch:
-            stop_event.wait(interval)
+            stop_event.wait(min(interval * 2 ** min(failures, 5), 30.0))
 
 
 def run_relay(

@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -15,7 +16,7 @@ from app.auth.passwords import hash_password, needs_rehash, verify_password
 from app.auth.principal import Actor, TenantChoice
 from app.auth.throttle import LoginThrottle
 from app.errors import DomainError, InvalidInput
-from app.i18n import N_
+from app.i18n import N_, latvian_sort_key
 from app.permissions import NationalRole, Role
 from app.tenants.models import Tenant
 
@@ -52,9 +53,9 @@ async def memberships_of(session: AsyncSession, user_id: uuid.UUID) -> tuple[Ten
         select(Tenant.id, Tenant.name, Tenant.slug, Membership.roles)
         .join(Membership, Membership.tenant_id == Tenant.id)
         .where(Membership.user_id == user_id)
-        .order_by(Tenant.name)
     )
-    return tuple(TenantChoice(tenant_id=t, name=n, slug=s, roles=tuple(r)) for t, n, s, r in rows)
+    choices = [TenantChoice(tenant_id=t, name=n, slug=s, roles=tuple(r)) for t, n, s, r in rows]
+    return tuple(sorted(choices, key=lambda c: latvian_sort_key(c.name)))
 
 
 async def load_actor(session: AsyncSession, user_id: uuid.UUID, tenant_id: uuid.UUID | None) -> Actor | None:
@@ -149,3 +150,89 @@ def grant_membership(
         after={"user_id": user_id, "roles": list(roles)},
     )
     return membership
+
+
+class OidcAccountRefused(DomainError):
+    """Sign-in through the identity provider cannot go on: no account is provisioned here (the
+    municipalities grant access; we never create accounts from a token) or it cannot be used."""
+
+    status_code = 403
+    title = N_("No staff account matches your identity. Ask your municipality's administrator for access.")
+
+
+async def user_for_oidc_identity(
+    session: AsyncSession,
+    *,
+    issuer: str,
+    subject: str,
+    preferred_username: str | None,
+    email: str | None,
+    email_verified: bool,
+) -> uuid.UUID:
+    """The local account for an identity the provider vouched for. An account already linked by
+    (issuer, subject) wins; otherwise an unlinked account with the same user name, or the same
+    verified e-mail address, is linked now (audited in the user's first municipality). Refuses
+    everything else. The caller commits; this may end the session's read-only transaction."""
+    user = await session.scalar(select(User).where(User.oidc_issuer == issuer, User.oidc_subject == subject))
+    if user is not None:
+        if not user.is_active:
+            raise OidcAccountRefused(N_("Your account has been disabled. Contact your administrator."))
+        return user.id
+    matched_by = "username"
+    if preferred_username:
+        user = await session.scalar(select(User).where(User.username == preferred_username.strip().lower()))
+    if user is None and email and email_verified:
+        matched_by = "email"
+        found = (
+            await session.scalars(
+                select(User).where(func.lower(User.email) == email.strip().lower()).limit(2)
+            )
+        ).all()
+        user = found[0] if len(found) == 1 else None  # a shared address identifies nobody
+    if user is None:
+        raise OidcAccountRefused()
+    if not user.is_active:
+        raise OidcAccountRefused(N_("Your account has been disabled. Contact your administrator."))
+    if user.oidc_subject is not None:
+        # Linked to another identity: taking it over by name would let a renamed or re-created
+        # provider account inherit someone's access.
+        raise OidcAccountRefused(
+            N_("Your account is linked to another identity. Contact your administrator.")
+        )
+
+    # The link is audited in a municipality of the user's, like the sign-in itself: bind the user to
+    # read their memberships, then the tenant for the write (binding happens at transaction start).
+    await session.commit()
+    session.info["user_id"] = user.id
+    memberships = await memberships_of(session, user.id)
+    if not memberships:
+        raise OidcAccountRefused(
+            N_("Your account has no access to any municipality. Contact your administrator.")
+        )
+    await session.commit()
+    session.info["tenant_id"] = memberships[0].tenant_id
+    try:
+        linked = await session.execute(
+            update(User)
+            .where(User.id == user.id, User.oidc_subject.is_(None))
+            .values(oidc_issuer=issuer, oidc_subject=subject)
+        )
+        if linked.rowcount != 1:  # type: ignore[attr-defined]
+            raise OidcAccountRefused(
+                N_("Your account is linked to another identity. Contact your administrator.")
+            )
+        record_change(
+            session,
+            actor_user_id=user.id,
+            action="auth:user:link-oidc",
+            entity_type="user",
+            entity_id=user.id,
+            before={"oidc_issuer": None, "oidc_subject": None},
+            after={"oidc_issuer": issuer, "oidc_subject": subject, "matched_by": matched_by},
+        )
+        await session.flush()
+    except IntegrityError:
+        # The same identity was linked to another account a moment ago.
+        await session.rollback()
+        raise OidcAccountRefused() from None
+    return user.id

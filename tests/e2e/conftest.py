@@ -7,20 +7,20 @@ language cookie, the templates and the static files."""
 from __future__ import annotations
 
 import threading
+import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
 from app.devservers import free_port, wait_for_port
 from app.main import create_app
-from tests.e2e.support import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, Worker
+from tests.e2e.support import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, NewPage, Worker
 from tests.factories.staff import PASSWORD, create_staff
-
-NewPage = Callable[..., Page]
 
 
 class _ThreadedServer(uvicorn.Server):
@@ -33,12 +33,22 @@ def live_server(settings: Settings) -> Iterator[str]:
     """The app on http://127.0.0.1:<free port>; shut down (lifespan included) after the session."""
     port = free_port()
     config = uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on", access_log=False
+        create_app(settings),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="on",
+        access_log=False,
     )
     server = _ThreadedServer(config)
     thread = threading.Thread(target=server.run, name="e2e-uvicorn", daemon=True)
     thread.start()
     try:
+        deadline = time.monotonic() + 30
+        while not server.started:  # set once the lifespan has run and the socket listens
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the app did not start under uvicorn; its log is above")
+            time.sleep(0.05)
         wait_for_port(port)
         yield f"http://127.0.0.1:{port}"
     finally:
@@ -63,11 +73,11 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 
 @pytest.fixture
 def new_page(browser: Browser, live_server: str) -> Iterator[NewPage]:
-    """new_page(locale=...): a page in a fresh browser profile (no cookies) whose browser asks for `locale`."""
+    """new_page(locale): a page in a fresh browser profile (no cookies) whose browser asks for `locale`."""
     contexts: list[BrowserContext] = []
 
     def make(locale: str = "lv-LV") -> Page:
-        context = browser.new_context(base_url=live_server, locale=locale, viewport=VIEWPORT)  # type: ignore[arg-type]
+        context = browser.new_context(base_url=live_server, locale=locale, viewport=VIEWPORT)
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()
@@ -84,7 +94,7 @@ def page(new_page: NewPage) -> Page:
 
 
 @pytest.fixture
-def social_worker(rw_sessions, tenant_a: uuid.UUID) -> Worker:  # type: ignore[no-untyped-def]
+def social_worker(rw_sessions: sessionmaker[Session], tenant_a: uuid.UUID) -> Worker:
     username = f"sw-{tenant_a.hex[-8:]}"
     full_name = "Līga Kalniņa"
     create_staff(rw_sessions, {tenant_a: ["social_worker"]}, username=username, full_name=full_name)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Page
+from playwright.sync_api import Page, ViewportSize
 
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's; Playwright's own downloads are not used
 CHROMIUM_ARGS = [
@@ -19,10 +20,12 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-VIEWPORT = {"width": 1366, "height": 768}
+VIEWPORT: ViewportSize = {"width": 1366, "height": 768}
 AXE = Path(__file__).with_name("vendor") / "axe.min.js"  # axe-core 4, MPL-2.0, from the npm registry
 # WCAG 2.1 levels A and AA; axe's "best-practice" rules are advice, not the standard we are held to.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+NewPage = Callable[..., Page]  # the new_page fixture: new_page(locale="lv-LV") -> Page
 
 
 @dataclass(frozen=True)

@@ -63,3 +63,35 @@ def test_every_message_has_a_latvian_translation() -> None:
         m.id for m in catalog if m.id and not (all(m.string) if isinstance(m.string, tuple) else m.string)
     ]
     assert missing == []
+
+
+def test_latvian_alphabetical_order() -> None:
+    from app.i18n import latvian_sort_key
+
+    words = [
+        "Žagars",
+        "Ābele",
+        "Čakste",
+        "Ģirts",
+        "Apinis",
+        "Šmits",
+        "Cēsis",
+        "Gailis",
+        "Zīle",
+        "Ķuze",
+        "Kalns",
+    ]
+    expected = [
+        "Ābele",
+        "Apinis",
+        "Cēsis",
+        "Čakste",
+        "Gailis",
+        "Ģirts",
+        "Kalns",
+        "Ķuze",
+        "Šmits",
+        "Zīle",
+        "Žagars",
+    ]
+    assert sorted(words, key=latvian_sort_key) == expected

@@ -34,7 +34,7 @@ def test_social_worker_signs_in_and_sees_the_municipality(
 
 def test_wrong_password_and_unknown_user_get_the_same_latvian_message(client, social_worker) -> None:
     wrong = sign_in(client, social_worker, "nepareiza-parole")
-    unknown = sign_in(client, "nav-tāda-lietotāja", "nepareiza-parole")
+    unknown = sign_in(client, f"nav-tāda-{uuid.uuid4().hex[:8]}", "nepareiza-parole")
     assert wrong.status_code == unknown.status_code == 401
     message = "Nepareizs lietotājvārds vai parole."
     assert message in wrong.text and message in unknown.text

@@ -53,8 +53,9 @@ class SmtpSink:
             self.controller.stop()
             self.controller = None
 
-    def message_ids(self) -> list[str]:
-        return [str(m["Message-ID"]) for m in self.received]
+    def outbox_ids(self) -> list[uuid.UUID]:
+        """The outbox id behind each received message, read back from its Message-ID `<id@domain>`."""
+        return [uuid.UUID(str(m["Message-ID"]).strip("<>").partition("@")[0]) for m in self.received]
 
 
 @pytest.fixture

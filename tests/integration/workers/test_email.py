@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import uuid
-from dataclasses import replace
 from typing import Any
 
 import dramatiq
@@ -64,7 +63,7 @@ def test_a_committed_email_is_delivered_over_smtp_with_latvian_letters_intact(
     mail = smtp.received[0]
     assert mail["To"] == "girts.kenins@example.lv"
     assert mail["Subject"] == f"Lēmums par pabalstu — {NAME}"
-    assert mail["Message-ID"] == f"<{outbox_id}@atbalsts.lv>"
+    assert str(mail["Message-ID"]).startswith(f"<{outbox_id}@")
     text_part, html_part = mail.get_body(("plain",)), mail.get_body(("html",))
     assert text_part is not None and html_part is not None
     assert text_part.get_content().strip() == f"Labdien, {NAME}! Jūsu iesniegums ir izskatīts."
@@ -86,7 +85,7 @@ def test_the_actor_run_twice_for_one_message_sends_once(
     again = actor.fn(tenant_id=str(tenant_a), message_id=str(message_id), payload=payload)
 
     assert (first, again) == (True, False)
-    assert smtp.message_ids() == [f"<{message_id}@atbalsts.lv>"]
+    assert smtp.outbox_ids() == [message_id]
     assert processed(maint_engine, message_id) == 1
 
 
@@ -134,7 +133,7 @@ def test_an_smtp_failure_leaves_the_message_unprocessed_and_a_retry_sends_it(
     tenant_a: uuid.UUID,
 ) -> None:
     smtp_port = free_port()  # nothing listens here yet: the first attempt is refused
-    deps = make_deps(replace(settings, smtp_port=smtp_port), rw_sessions, smtp_port)
+    deps = make_deps(settings, rw_sessions, smtp_port)
     seen = FailureSeen()
     # A short backoff so the retry comes within the test; production waits from 15 s up to an hour.
     with private_broker(settings.redis_url, deps, min_backoff=300) as broker:
@@ -155,4 +154,4 @@ def test_an_smtp_failure_leaves_the_message_unprocessed_and_a_retry_sends_it(
             worker.stop()
             sink.stop()
 
-    assert sink.message_ids() == [f"<{outbox_id}@atbalsts.lv>"]
+    assert sink.outbox_ids() == [outbox_id]
