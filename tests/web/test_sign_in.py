@@ -103,3 +103,14 @@ def test_english_is_switchable(client) -> None:
     )
     assert answer.status_code == 200
     assert 'lang="en"' in answer.text and "Sign in" in answer.text
+
+
+def test_counts_refresh_as_an_htmx_fragment(client, social_worker) -> None:
+    sign_in(client, social_worker)
+    fragment = client.get("/", headers={"HX-Request": "true", "HX-Target": "counts"})
+    assert fragment.status_code == 200
+    assert fragment.text.lstrip().startswith('<ul class="stats" id="counts"')
+    assert "<html" not in fragment.text
+    assert "HX-Request" in fragment.headers.get("vary", "")
+    page = client.get("/")
+    assert "<html" in page.text and 'id="counts"' in page.text

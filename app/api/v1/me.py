@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from litestar import get
+from litestar.di import NamedDependency
 
 from app.api.v1.schemas import MeOut, MunicipalityOut
 from app.auth.principal import Actor
 
 
 @get("/me", summary="The signed-in user", tags=["session"])
-async def me(actor: Actor) -> MeOut:
+async def me(actor: NamedDependency[Actor]) -> MeOut:
     return MeOut(
         id=actor.user_id,
         username=actor.username,

@@ -6,6 +6,8 @@ import datetime as dt
 import uuid
 
 from litestar import get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.api.v1.schemas import PersonIn, PersonOut
@@ -29,7 +31,9 @@ def _out(p: Person) -> PersonOut:
 
 
 @post("/persons", summary="Register a person", tags=["persons"], status_code=201)
-async def create_person(data: PersonIn, actor: Actor, db: AsyncSession) -> PersonOut:
+async def create_person(
+    data: JSONBody[PersonIn], actor: NamedDependency[Actor], db: NamedDependency[AsyncSession]
+) -> PersonOut:
     person = await register_person(
         db,
         actor,
@@ -46,7 +50,9 @@ async def create_person(data: PersonIn, actor: Actor, db: AsyncSession) -> Perso
 
 
 @get("/persons/{person_id:uuid}", summary="One person", tags=["persons"])
-async def get_person(person_id: uuid.UUID, actor: Actor, db: AsyncSession) -> PersonOut:
+async def get_person(
+    person_id: FromPath[uuid.UUID], actor: NamedDependency[Actor], db: NamedDependency[AsyncSession]
+) -> PersonOut:
     actor.require(Permission.PERSON_VIEW)
     person = await db.get(Person, (actor.tenant_id, person_id))
     if person is None:

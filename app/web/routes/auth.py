@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from litestar import Request, Response, Router, get, post
 from litestar.datastructures import Cookie
+from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Template
@@ -118,7 +119,9 @@ async def logout(request: Request[Any, Any, Any]) -> Redirect:
 
 
 @post("/switch-municipality", name="switch_tenant")
-async def switch_tenant(request: Request[Any, Any, Any], actor: Actor, data: Form) -> Redirect:
+async def switch_tenant(
+    request: Request[Any, Any, Any], actor: NamedDependency[Actor], data: Form
+) -> Redirect:
     """Another municipality of the user's; a foreign or unknown one answers like a missing page."""
     try:
         wanted = uuid.UUID(data.get("tenant_id", ""))

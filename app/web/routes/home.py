@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from jinja2_fragments.litestar import HTMXBlockTemplate
 from litestar import Router, get
+from litestar.di import NamedDependency
+from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -11,9 +14,15 @@ from app.tenants.queries import municipality_overview
 
 
 @get("/", name="home")
-async def home(actor: Actor, db: AsyncSession) -> Template:
+async def home(
+    request: HTMXRequest, actor: NamedDependency[Actor], db: NamedDependency[AsyncSession]
+) -> Template:
     overview = await municipality_overview(db, actor.tenant_id) if actor.tenant_id else None
-    return Template(template_name="home/index.html", context={"overview": overview})
+    context = {"overview": overview}
+    if request.htmx and request.htmx.target == "counts" and not request.htmx.history_restore_request:
+        # The counts poll themselves: only their block is rendered.
+        return HTMXBlockTemplate(template_name="home/index.html", block_name="counts", context=context)
+    return Template(template_name="home/index.html", context=context)
 
 
 router = Router(path="/", route_handlers=[home], include_in_schema=False)

@@ -13,6 +13,7 @@ from email.message import EmailMessage
 from typing import Any
 
 import pytest
+import redis
 from aiosmtpd.controller import Controller
 from dramatiq import Broker
 from dramatiq.brokers.redis import RedisBroker
@@ -81,17 +82,28 @@ def make_deps(settings: Settings, sessions: sessionmaker[Session], smtp_port: in
     return WorkerDeps(settings=settings, sessions=sessions, mailer=SmtpMailer("127.0.0.1", smtp_port))
 
 
+def test_namespace() -> str:
+    return f"atbalsts-test-{uuid.uuid4().hex[:8]}"
+
+
+def purge_namespace(redis_url: str, namespace: str) -> None:
+    """Remove a test broker's keys (queues, acks, worker heartbeats) from a shared Redis."""
+    with suppress(redis.RedisError), redis.Redis.from_url(redis_url) as client:  # a private Redis may be gone
+        for key in client.scan_iter(f"{namespace}:*"):
+            client.delete(key)
+
+
 @contextmanager
 def private_broker(redis_url: str, deps: WorkerDeps, **options: Any) -> Iterator[RedisBroker]:
     """A broker in its own key namespace, so tests never see each other's (or anyone's) messages."""
-    broker = make_broker(redis_url, namespace=f"atbalsts-test-{uuid.uuid4().hex[:8]}", **options)
+    namespace = test_namespace()
+    broker = make_broker(redis_url, namespace=namespace, **options)
     register_actors(broker, deps)
     try:
         yield broker
     finally:
-        with suppress(Exception):  # Redis may already be gone; the namespace is throwaway anyway
-            broker.flush_all()
         close_broker(broker)
+        purge_namespace(redis_url, namespace)
 
 
 @pytest.fixture

@@ -9,7 +9,13 @@ from dataclasses import replace
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
-from tests.integration.workers.conftest import SmtpSink, commit_email, wait_until
+from tests.integration.workers.conftest import (
+    SmtpSink,
+    commit_email,
+    purge_namespace,
+    test_namespace,
+    wait_until,
+)
 from workers.main import run_worker
 
 
@@ -17,10 +23,11 @@ def test_run_worker_relays_and_delivers_until_stopped(
     settings: Settings, rw_sessions: sessionmaker[Session], smtp: SmtpSink, tenant_a: uuid.UUID
 ) -> None:
     stop = threading.Event()
+    namespace = test_namespace()
     program = threading.Thread(
         target=run_worker,
         args=(replace(settings, smtp_port=smtp.port), stop),
-        kwargs={"threads": 2, "namespace": f"atbalsts-test-{uuid.uuid4().hex[:8]}"},
+        kwargs={"threads": 2, "namespace": namespace},
     )
     program.start()
     try:
@@ -29,5 +36,6 @@ def test_run_worker_relays_and_delivers_until_stopped(
     finally:
         stop.set()
         program.join(20)
+        purge_namespace(settings.redis_url, namespace)
     assert not program.is_alive()
     assert smtp.outbox_ids() == [outbox_id]
