@@ -82,7 +82,7 @@ def make_deps(settings: Settings, sessions: sessionmaker[Session], smtp_port: in
     return WorkerDeps(settings=settings, sessions=sessions, mailer=SmtpMailer("127.0.0.1", smtp_port))
 
 
-def test_namespace() -> str:
+def unique_namespace() -> str:
     return f"atbalsts-test-{uuid.uuid4().hex[:8]}"
 
 
@@ -96,7 +96,7 @@ def purge_namespace(redis_url: str, namespace: str) -> None:
 @contextmanager
 def private_broker(redis_url: str, deps: WorkerDeps, **options: Any) -> Iterator[RedisBroker]:
     """A broker in its own key namespace, so tests never see each other's (or anyone's) messages."""
-    namespace = test_namespace()
+    namespace = unique_namespace()
     broker = make_broker(redis_url, namespace=namespace, **options)
     register_actors(broker, deps)
     try:

@@ -13,7 +13,7 @@ from tests.integration.workers.conftest import (
     SmtpSink,
     commit_email,
     purge_namespace,
-    test_namespace,
+    unique_namespace,
     wait_until,
 )
 from workers.main import run_worker
@@ -23,7 +23,7 @@ def test_run_worker_relays_and_delivers_until_stopped(
     settings: Settings, rw_sessions: sessionmaker[Session], smtp: SmtpSink, tenant_a: uuid.UUID
 ) -> None:
     stop = threading.Event()
-    namespace = test_namespace()
+    namespace = unique_namespace()
     program = threading.Thread(
         target=run_worker,
         args=(replace(settings, smtp_port=smtp.port), stop),
