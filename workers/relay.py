@@ -59,7 +59,10 @@ def relay_once(sessions: sessionmaker[Session], broker: Broker, batch: int = 100
     dispatched: list[Key] = []
     failed: dict[str, list[Key]] = defaultdict(list)
     with sessions.begin() as session:
-        rows = session.execute(_PENDING.limit(batch)).all()
+        # Only actors this deployment knows: rows for another's (a newer release, a retired actor) would
+        # otherwise fill every batch and stall the queue behind them.
+        known = sorted(broker.get_declared_actors())
+        rows = session.execute(_PENDING.where(OutboxMessage.actor.in_(known)).limit(batch)).all()
         for i, (tenant_id, outbox_id, actor, payload) in enumerate(rows):
             try:
                 broker.enqueue(_message(broker, tenant_id, outbox_id, actor, payload))

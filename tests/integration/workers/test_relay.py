@@ -90,10 +90,11 @@ def test_rows_for_an_unknown_actor_stay_pending_and_do_not_block_the_rest(
     tenant_a: uuid.UUID,
 ) -> None:
     with sync_tenant_uow(rw_sessions, tenant_a) as session:
-        unknown = enqueue(session, "no_such_actor", {})
+        unknown = [enqueue(session, "no_such_actor", {}) for _ in range(3)]
     known = commit_email(rw_sessions, tenant_a, to="d@example.lv", subject="S", text="T")
 
-    assert relay_once(maint_sessions, broker) == 1
-    (u_dispatched, u_attempts, u_error), (k_dispatched, _, _) = outbox_rows(maint_engine, [unknown, known])
-    assert (u_dispatched, u_attempts, k_dispatched) == (False, 1, True)
-    assert u_error == "unknown actor 'no_such_actor'"
+    # Batches of one: the three older rows nobody here can handle must not stand in front of the e-mail.
+    assert relay_once(maint_sessions, broker, batch=1) == 1
+    *unknown_rows, (k_dispatched, _, _) = outbox_rows(maint_engine, [*unknown, known])
+    assert k_dispatched is True
+    assert all(row == (False, 0, None) for row in unknown_rows)
