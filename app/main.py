@@ -10,7 +10,7 @@ from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
 from litestar.openapi.config import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.security.session_auth import SessionAuth
@@ -130,7 +130,16 @@ def create_app(settings: Settings | None = None) -> Litestar:
             title="Atbalsts API",
             version="1.0.0",
             path="/api/schema",
-            render_plugins=[ScalarRenderPlugin()],
+            # Vendored Swagger UI (5.35.0): the docs must work without reaching a CDN.
+            render_plugins=[
+                SwaggerRenderPlugin(
+                    path="/",
+                    js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+                    css_url="/static/vendor/swagger-ui/swagger-ui.css",
+                    standalone_preset_js_url="/static/vendor/swagger-ui/swagger-ui-standalone-preset.js",
+                    favicon="",
+                )
+            ],
             description="E-services and partner API of the Atbalsts social-services platform.",
         ),
         exception_handlers=EXCEPTION_HANDLERS,
