@@ -13,6 +13,7 @@ from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from litestar.security.session_auth import SessionAuth
 from litestar.static_files import create_static_files_router
 from litestar.stores.redis import RedisStore
@@ -36,7 +37,15 @@ from app.web.state import Resources
 from app.web.templating import setup_environment
 
 WEB = ROOT / "app" / "web"
-PUBLIC = ["^/login", "^/language", "^/static/", "^/health/", "^/api/schema", "^/auth/oidc/"]
+PUBLIC = ["^/login", "^/language", "^/static/", "^/health/", "^/api/schema", "^/auth/oidc/", "^/metrics$"]
+# Request metrics per route template (not per URL: ids would explode the label space). /metrics is
+# meant for the cluster's scraper; expose it only inside (infra/runbook.md).
+PROMETHEUS = PrometheusConfig(app_name="atbalsts", prefix="atbalsts", group_path=True,
+                              exclude=["^/metrics$", "^/static/"])
+
+
+class Metrics(PrometheusController):
+    include_in_schema = False
 
 
 def _vary_on_htmx(app: ASGIApp) -> ASGIApp:
@@ -105,6 +114,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *([oidc.router] if settings.oidc_enabled else []),  # absent (404) unless configured
             home.router,
             health.router,
+            Metrics,
             api_router,
             create_static_files_router(
                 path="/static", directories=[WEB / "static"], name="static", include_in_schema=False
@@ -143,7 +153,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             description="E-services and partner API of the Atbalsts social-services platform.",
         ),
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[_vary_on_htmx],
+        middleware=[_vary_on_htmx, PROMETHEUS.middleware],
         debug=settings.debug,
     )
 

@@ -156,3 +156,14 @@ def test_health(client) -> None:
 
 def test_unknown_api_path_is_404_problem(client) -> None:
     _problem(client.get("/api/v1/nothing-here"), 404)
+
+
+def test_metrics_count_requests_per_route_template(api) -> None:
+    api.get("/health/live")
+    missing = uuid.uuid4()
+    assert api.get(f"/api/v1/persons/{missing}").status_code == 404
+    metrics = api.get("/metrics")
+    assert metrics.status_code == 200
+    assert 'path="/health/live",status_code="200"' in metrics.text
+    assert 'path="/api/v1/persons/{person_id}",status_code="404"' in metrics.text
+    assert str(missing) not in metrics.text
