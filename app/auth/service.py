@@ -31,15 +31,18 @@ class SignInLocked(DomainError):
     title = N_("Too many failed attempts. Try again later.")
 
 
-async def authenticate(session: AsyncSession, throttle: LoginThrottle, username: str, password: str) -> User:
-    """The same answer for an unknown user and a wrong password; locked after repeated failures."""
+async def authenticate(
+    session: AsyncSession, throttle: LoginThrottle, username: str, password: str, *, address: str | None = None
+) -> User:
+    """The same answer for an unknown user and a wrong password; locked after repeated failures for the
+    name or from the client address."""
     username = username.strip().lower()
-    if await throttle.is_locked(username):
+    if await throttle.is_locked(username, address):
         raise SignInLocked()
     user = await session.scalar(select(User).where(User.username == username))
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.is_active:
-        await throttle.record_failure(username)
+        await throttle.record_failure(username, address)
         raise SignInFailed()
     await throttle.reset(username)
     if user.password_hash and needs_rehash(user.password_hash):

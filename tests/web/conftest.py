@@ -6,13 +6,20 @@ from typing import Any
 
 import pytest
 from litestar.testing import TestClient
+from redis import Redis
 
+from app.auth.throttle import LoginThrottle
 from app.main import create_app
 from tests.factories.staff import PASSWORD, create_staff
 
 
 @pytest.fixture
 def client(settings) -> Iterator[TestClient[Any]]:
+    # Every test client signs in from the same address ("testclient"): start each test with that
+    # address's failure count at zero, or the suite's deliberate failures would add up to a lockout.
+    redis = Redis.from_url(settings.redis_url)
+    redis.delete(LoginThrottle._address_key("testclient"))
+    redis.close()
     with TestClient(app=create_app(settings), base_url="http://127.0.0.1:8000") as c:
         yield c
 

@@ -114,3 +114,16 @@ def test_counts_refresh_as_an_htmx_fragment(client, social_worker) -> None:
     assert "HX-Request" in fragment.headers.get("vary", "")
     page = client.get("/")
     assert "<html" in page.text and 'id="counts"' in page.text
+
+
+def test_many_names_tried_from_one_address_are_slowed_down(client, social_worker) -> None:
+    throttle = client.app.state.resources.throttle
+    original = throttle.max_failures_per_address
+    throttle.max_failures_per_address = 3
+    try:
+        for _ in range(3):
+            assert sign_in(client, f"spray-{uuid.uuid4().hex[:8]}", "Parole123").status_code == 401
+        # The next name has never failed, but this address has: refused before the password is checked.
+        assert sign_in(client, social_worker).status_code == 429
+    finally:
+        throttle.max_failures_per_address = original

@@ -100,7 +100,8 @@ async def login_submit(request: Request[Any, Any, Any], data: Form) -> Response[
         )
     async with res.sessions() as db:
         try:
-            user = await authenticate(db, res.throttle, username, password)
+            address = request.client.host if request.client else None
+            user = await authenticate(db, res.throttle, username, password, address=address)
             await db.commit()
         except (SignInFailed, SignInLocked) as exc:
             return _login_page(
