@@ -32,7 +32,12 @@ class SignInLocked(DomainError):
 
 
 async def authenticate(
-    session: AsyncSession, throttle: LoginThrottle, username: str, password: str, *, address: str | None = None
+    session: AsyncSession,
+    throttle: LoginThrottle,
+    username: str,
+    password: str,
+    *,
+    address: str | None = None,
 ) -> User:
     """The same answer for an unknown user and a wrong password; locked after repeated failures for the
     name or from the client address."""

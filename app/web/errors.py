@@ -4,15 +4,15 @@ Domain errors carry translatable messages; they are translated here, in the requ
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
+from urllib.parse import urlencode
 
 import structlog
 from litestar import MediaType, Request, Response
 from litestar.exceptions import (
     HTTPException,
     NotAuthorizedException,
-    NotFoundException,
-    PermissionDeniedException,
     ValidationException,
 )
 from litestar.response import Redirect, Template
@@ -70,6 +70,16 @@ def problem(
 
 def _html(request: Request[Any, Any, Any], status: int, detail: str | None) -> Response[Any]:
     lang = language_of(request)
+    if request.headers.get("hx-request") and status != 422:
+        # An HTMX request that failed: say so in the page's live status region instead of swapping an
+        # error page into the target (a 422 carries its form block and swaps normally).
+        message = detail or gettext(lang, TITLES.get(status, "Error"))
+        return Response(
+            f'<span class="status-error">{escape(message)}</span>',
+            status_code=status,
+            media_type=MediaType.HTML,
+            headers={"HX-Retarget": "#status", "HX-Reswap": "innerHTML"},
+        )
     return Template(
         template_name="errors/error.html",
         context={"status": status, "title": gettext(lang, TITLES.get(status, "Error")), "detail": detail},
@@ -111,7 +121,8 @@ def handle_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response
     if isinstance(exc, NotAuthorizedException) and not _is_api(request):
         if request.headers.get("hx-request"):
             return Response(b"", status_code=401, headers={"HX-Redirect": "/login"})
-        return Redirect(path=f"/login?next={request.url.path}")
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return Redirect(path=f"/login?{urlencode({'next': target})}")
     headers = {k: v for k, v in (exc.headers or {}).items()}
     if _is_api(request):
         detail = (
@@ -120,8 +131,6 @@ def handle_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response
             else (exc.detail if exc.detail and exc.detail != TITLES.get(status) else None)
         )
         return problem(request, status, detail, headers=headers)
-    if isinstance(exc, PermissionDeniedException | NotFoundException):
-        return _html(request, status, None)
     return _html(request, status, None)
 
 

@@ -127,3 +127,20 @@ def test_many_names_tried_from_one_address_are_slowed_down(client, social_worker
         assert sign_in(client, social_worker).status_code == 429
     finally:
         throttle.max_failures_per_address = original
+
+
+def test_a_failed_htmx_request_reports_in_the_status_region(client, social_worker) -> None:
+    sign_in(client, social_worker)
+    answer = client.get("/no-such-page", headers={"HX-Request": "true"})
+    assert answer.status_code == 404
+    assert answer.headers["HX-Retarget"] == "#status" and answer.headers["HX-Reswap"] == "innerHTML"
+    assert answer.text == '<span class="status-error">Nav atrasts</span>'
+    page = client.get("/no-such-page")
+    assert page.status_code == 404 and "<html" in page.text and "Nav atrasts" in page.text
+
+
+def test_sign_in_returns_to_the_page_asked_for(client, social_worker) -> None:
+    answer = client.get("/?tab=x&y=1", follow_redirects=False)
+    assert answer.headers["location"] == "/login?next=%2F%3Ftab%3Dx%26y%3D1"
+    login = client.get(answer.headers["location"])
+    assert 'name="next" value="/?tab=x&amp;y=1"' in login.text
