@@ -30,6 +30,10 @@ class RotatingSessionBackend(ServerSideSessionBackend):
     async def store_in_message(
         self, scope_session: Any, message: Message, connection: ASGIConnection[Any, Any, Any, Any]
     ) -> None:
+        if not scope_session and not connection.cookies.get(self.config.key):
+            # Nothing to keep and nothing to clear: an anonymous page view, a health probe or a bot must
+            # not leave a session in Redis (which runs with noeviction) or a cookie in the browser.
+            return
         await super().store_in_message(scope_session, message, connection)
         old = connection.cookies.get(self.config.key)
         if connection.scope.get("state", {}).get(_ROTATE) and old and old != "null":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from redis import Redis
 from sqlalchemy import select
 
 from app.audit.models import ChangeLog
@@ -144,3 +145,14 @@ def test_sign_in_returns_to_the_page_asked_for(client, social_worker) -> None:
     assert answer.headers["location"] == "/login?next=%2F%3Ftab%3Dx%26y%3D1"
     login = client.get(answer.headers["location"])
     assert 'name="next" value="/?tab=x&amp;y=1"' in login.text
+
+
+def test_anonymous_requests_store_no_session(client, settings) -> None:
+    redis = Redis.from_url(settings.redis_url)
+    before = set(redis.scan_iter("atbalsts-sessions*"))
+    for path in ("/health/live", "/health/ready", "/login", "/static/css/app.css"):
+        answer = client.get(path)
+        assert answer.status_code == 200
+        assert "atbalsts_session" not in answer.cookies
+    assert set(redis.scan_iter("atbalsts-sessions*")) == before
+    redis.close()
