@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from functools import cache
+from zoneinfo import ZoneInfo
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -18,6 +19,8 @@ from app.config import ROOT
 LOCALE_DIR = ROOT / "app" / "locale"
 LANGUAGES = ("lv", "en")
 DEFAULT_LANGUAGE = "lv"
+# The municipalities' clock: times are shown in it, and a day in a date filter is its day.
+TIMEZONE = ZoneInfo("Europe/Riga")
 
 
 def N_(message: str) -> str:

@@ -31,7 +31,7 @@ from app.db import async_session_factory, make_async_engine
 from app.dbsetup import head_revision
 from app.web.deps import provide_actor, provide_db, retrieve_actor
 from app.web.errors import EXCEPTION_HANDLERS
-from app.web.routes import auth, home, oidc
+from app.web.routes import admin, audit, auth, home, oidc
 from app.web.sessions import SessionConfig
 from app.web.state import Resources
 from app.web.templating import setup_environment
@@ -40,8 +40,9 @@ WEB = ROOT / "app" / "web"
 PUBLIC = ["^/login", "^/language", "^/static/", "^/health/", "^/api/schema", "^/auth/oidc/", "^/metrics$"]
 # Request metrics per route template (not per URL: ids would explode the label space). /metrics is
 # meant for the cluster's scraper; expose it only inside (infra/runbook.md).
-PROMETHEUS = PrometheusConfig(app_name="atbalsts", prefix="atbalsts", group_path=True,
-                              exclude=["^/metrics$", "^/static/"])
+PROMETHEUS = PrometheusConfig(
+    app_name="atbalsts", prefix="atbalsts", group_path=True, exclude=["^/metrics$", "^/static/"]
+)
 
 
 class Metrics(PrometheusController):
@@ -113,6 +114,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             auth.router,
             *([oidc.router] if settings.oidc_enabled else []),  # absent (404) unless configured
             home.router,
+            audit.router,
+            admin.router,
             health.router,
             Metrics,
             api_router,

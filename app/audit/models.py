@@ -15,7 +15,12 @@ from app.models import Base, TenantOwned
 
 class ChangeLog(TenantOwned, Base):
     __tablename__ = "change_log"
-    __table_args__ = (Index(None, "tenant_id", "entity_type", "entity_id"),)
+    __table_args__ = (
+        Index(None, "tenant_id", "entity_type", "entity_id"),
+        # Keyset pages of the audit viewer, newest first (migration 0002).
+        Index(None, "tenant_id", "occurred_at", "id"),
+        Index(None, "tenant_id", "actor_user_id", "occurred_at", "id"),
+    )
 
     occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     actor_user_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
@@ -30,7 +35,11 @@ class AccessLog(TenantOwned, Base):
     """Who looked at which person, when and why; shown to the person through the e-services."""
 
     __tablename__ = "access_log"
-    __table_args__ = (Index(None, "tenant_id", "person_id", "occurred_at"),)
+    __table_args__ = (
+        Index(None, "tenant_id", "occurred_at", "id"),
+        Index(None, "tenant_id", "user_id", "occurred_at", "id"),
+        Index(None, "tenant_id", "person_id", "occurred_at", "id"),
+    )
 
     occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     user_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))

@@ -12,7 +12,7 @@ from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 from litestar.connection import ASGIConnection
 
-from app.i18n import DEFAULT_LANGUAGE, LANGUAGES, negotiate, translations
+from app.i18n import DEFAULT_LANGUAGE, LANGUAGES, TIMEZONE, negotiate, translations
 from app.permissions import ROLE_LABELS
 
 LANG_COOKIE = "lang"
@@ -48,8 +48,8 @@ def _ngettext(context: Context, singular: str, plural: str, n: int) -> str:
 def _date(context: Context, value: dt.date | dt.datetime | None, fmt: str = "dd.MM.yyyy") -> str:
     if value is None:
         return ""
-    if isinstance(value, dt.datetime):
-        return format_datetime(value, fmt + " HH:mm", locale=_BABEL_LOCALE[_lang(context)])
+    if isinstance(value, dt.datetime):  # on the municipalities' clock, whatever the database session's zone
+        return format_datetime(value, fmt + " HH:mm", tzinfo=TIMEZONE, locale=_BABEL_LOCALE[_lang(context)])
     return format_date(value, fmt, locale=_BABEL_LOCALE[_lang(context)])
 
 

@@ -61,8 +61,9 @@ def main(argv: list[str]) -> int:
     outdir = Path(argv[0]).resolve() if argv else DEFAULT_OUTDIR
     os.environ["SCREENSHOTS"] = "1"
     os.environ["SCREENSHOTS_DIR"] = str(outdir)
-    test = Path(__file__).with_name("test_screenshots.py")
-    status = int(pytest.main(["-q", "-p", "no:warnings", "--rootdir", str(ROOT), str(test)]))
+    # test_screenshots.py and each area's own test_<area>_screenshots.py
+    tests = sorted(str(p) for p in Path(__file__).parent.glob("test_*screenshots.py"))
+    status = int(pytest.main(["-q", "-p", "no:warnings", "--rootdir", str(ROOT), *tests]))
     if status == 0:
         for path in sorted(outdir.glob("*.png")):
             print(path)

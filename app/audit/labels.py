@@ -1,0 +1,56 @@
+"""Readable names for the typed audit vocabulary (translated where shown).
+
+An action, entity type, field or purpose without a label is shown by its typed name
+("people:person:create"), so a new event is visible in the viewer the day it is first written."""
+
+from __future__ import annotations
+
+from app.i18n import N_
+
+# Areas are the first part of an action name: the viewer filters by them.
+AREA_LABELS: dict[str, str] = {
+    "people:": N_("Persons"),
+    "auth:": N_("Sign-in and accounts"),
+    "admin:": N_("Administration"),
+}
+
+ACTION_LABELS: dict[str, str] = {
+    "people:person:create": N_("Person registered"),
+    "auth:session:sign-in": N_("Signed in"),
+    "auth:user:link-oidc": N_("Account linked to the identity provider"),
+    "admin:membership:grant": N_("Roles granted"),
+}
+
+ENTITY_LABELS: dict[str, str] = {
+    "person": N_("Person"),
+    "user": N_("Staff account"),
+    "membership": N_("Roles in the municipality"),
+}
+
+FIELD_LABELS: dict[str, str] = {
+    "personal_code": N_("Personal code"),
+    "first_name": N_("First name"),
+    "last_name": N_("Last name"),
+    "birth_date": N_("Birth date"),
+    "sex": N_("Sex"),
+    "roles": N_("Roles"),
+    "user_id": N_("User"),
+    "method": N_("Sign-in method"),
+    "matched_by": N_("Matched by"),
+    "oidc_issuer": N_("Identity provider"),
+    "oidc_subject": N_("Identity at the provider"),
+}
+
+# Why a person's record was opened (the access log's purpose).
+PURPOSE_LABELS: dict[str, str] = {
+    "api": N_("Read through the API"),
+}
+
+
+def action_choices() -> list[tuple[str, str]]:
+    """(value, label) for the action filter: each area, then its known actions, in a stable order."""
+    choices: list[tuple[str, str]] = []
+    for area, label in AREA_LABELS.items():
+        choices.append((area, label))
+        choices.extend((a, lbl) for a, lbl in ACTION_LABELS.items() if a.startswith(area))
+    return choices

@@ -1,0 +1,37 @@
+/* Small progressive enhancements; every flow also works without this file (design §5). */
+"use strict";
+
+// A link or button with data-opens-dialog="<id>" opens that <dialog> as a modal. Without JavaScript
+// (or without <dialog> support) the link's href, a page with the same form, is followed instead.
+document.addEventListener("click", (event) => {
+  const opener = event.target.closest("[data-opens-dialog]");
+  if (!opener) return;
+  const dialog = document.getElementById(opener.dataset.opensDialog);
+  if (!dialog || typeof dialog.showModal !== "function") return;
+  event.preventDefault();
+  dialog.showModal();
+});
+
+// A form with data-closes-dialog="<id>" closes that dialog once the server accepted it (2xx). A 422
+// keeps it open with the messages. The closed modal gives the focus back to its opener. (beforeSwap,
+// not afterRequest: the form is gone by then, and htmx re-sends that event from the dialog.)
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const id = event.detail.elt.dataset && event.detail.elt.dataset.closesDialog;
+  const status = event.detail.xhr ? event.detail.xhr.status : 0;
+  if (id && status >= 200 && status < 300) {
+    const dialog = document.getElementById(id);
+    if (dialog && dialog.open) dialog.close();
+  }
+});
+
+// "Saved" and the like leave the status region after a while, so an old message does not linger on
+// screen; errors stay until the next message replaces them.
+let statusTimer = null;
+document.addEventListener("htmx:oobAfterSwap", (event) => {
+  const region = event.detail.target;
+  if (!region || region.id !== "status") return;
+  clearTimeout(statusTimer);
+  statusTimer = setTimeout(() => {
+    if (!region.querySelector(".status-error")) region.textContent = "";
+  }, 8000);
+});
