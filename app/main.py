@@ -18,7 +18,6 @@ from litestar.security.session_auth import SessionAuth
 from litestar.static_files import create_static_files_router
 from litestar.stores.redis import RedisStore
 from litestar.template.config import TemplateConfig
-from litestar.types import ASGIApp, Receive, Scope, Send
 from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -31,6 +30,7 @@ from app.db import async_session_factory, make_async_engine
 from app.dbsetup import head_revision
 from app.web.deps import provide_actor, provide_db, retrieve_actor
 from app.web.errors import EXCEPTION_HANDLERS
+from app.web.headers import response_headers
 from app.web.routes import admin, audit, auth, home, oidc
 from app.web.sessions import SessionConfig
 from app.web.state import Resources
@@ -47,21 +47,6 @@ PROMETHEUS = PrometheusConfig(
 
 class Metrics(PrometheusController):
     include_in_schema = False
-
-
-def _vary_on_htmx(app: ASGIApp) -> ASGIApp:
-    """Pages and their fragments share URLs: caches must key on HX-Request (design §5)."""
-
-    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        async def send_with_vary(message: Any) -> None:
-            if message["type"] == "http.response.start":
-                message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (b"vary", b"HX-Request")]
-            await send(message)
-
-        await app(scope, receive, send_with_vary if scope["type"] == "http" else send)
-
-    return middleware
 
 
 async def refuse_pending_migrations(engine: AsyncEngine) -> None:
@@ -156,7 +141,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             description="E-services and partner API of the Atbalsts social-services platform.",
         ),
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[_vary_on_htmx, PROMETHEUS.middleware],
+        middleware=[response_headers, PROMETHEUS.middleware],
         debug=settings.debug,
     )
 

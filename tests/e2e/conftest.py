@@ -75,16 +75,30 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 def new_page(browser: Browser, live_server: str) -> Iterator[NewPage]:
     """new_page(locale): a page in a fresh browser profile (no cookies) whose browser asks for `locale`."""
     contexts: list[BrowserContext] = []
+    # Console errors (a script or style the Content-Security-Policy refused, a failed htmx swap, an
+    # uncaught exception) fail the test that caused them: a page can look right and still be broken.
+    errors: list[str] = []
 
     def make(locale: str = "lv-LV") -> Page:
         context = browser.new_context(base_url=live_server, locale=locale, viewport=VIEWPORT)
         context.set_default_timeout(10_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on(
+            "console", lambda m: errors.append(m.text) if m.type == "error" and _unexpected(m.text) else None
+        )
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        return page
 
     yield make
     for context in contexts:
         context.close()
+    assert errors == [], f"browser console errors: {errors}"
+
+
+def _unexpected(text: str) -> bool:
+    # Tests provoke 4xx answers on purpose (wrong password, 422 forms); the browser logs each as an error.
+    return "Failed to load resource: the server responded with a status of 4" not in text
 
 
 @pytest.fixture

@@ -156,3 +156,11 @@ def test_anonymous_requests_store_no_session(client, settings) -> None:
         assert "atbalsts_session" not in answer.cookies
     assert set(redis.scan_iter("atbalsts-sessions*")) == before
     redis.close()
+
+
+def test_pages_carry_a_strict_content_security_policy(client) -> None:
+    page = client.get("/login")
+    csp = page.headers["content-security-policy"]
+    assert "script-src 'self';" in csp and "style-src 'self';" in csp and "frame-ancestors 'none'" in csp
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert "<script>" not in page.text and " style=" not in page.text
