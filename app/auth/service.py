@@ -68,19 +68,34 @@ async def memberships_of(session: AsyncSession, user_id: uuid.UUID) -> tuple[Ten
 
 async def load_actor(session: AsyncSession, user_id: uuid.UUID, tenant_id: uuid.UUID | None) -> Actor | None:
     """The acting user in the chosen municipality; None when the account is gone or disabled. A tenant
-    the user is not a member of is ignored (the actor then has no tenant)."""
-    user = await session.get(User, user_id)
-    if user is None or not user.is_active:
+    the user is not a member of is ignored (the actor then has no tenant). One statement: it runs on every
+    request, so that a revoked role or a disabled account takes effect at once."""
+    rows = (
+        await session.execute(
+            select(
+                User.username, User.full_name, User.is_active, User.national_roles, User.locale,
+                Tenant.id, Tenant.name, Tenant.slug, Membership.roles,
+            )  # fmt: skip
+            .select_from(User)
+            .outerjoin(Membership, Membership.user_id == User.id)  # RLS: only the user's own rows
+            .outerjoin(Tenant, Tenant.id == Membership.tenant_id)
+            .where(User.id == user_id)
+        )
+    ).all()
+    if not rows or not rows[0].is_active:
         return None
-    memberships = await memberships_of(session, user_id)
+    first = rows[0]
+    choices = [
+        TenantChoice(tenant_id=r.id, name=r.name, slug=r.slug, roles=tuple(r.roles)) for r in rows if r.id
+    ]
     return Actor.build(
-        user_id=user.id,
-        username=user.username,
-        full_name=user.full_name,
-        memberships=memberships,
+        user_id=user_id,
+        username=first.username,
+        full_name=first.full_name,
+        memberships=tuple(sorted(choices, key=lambda c: latvian_sort_key(c.name))),
         tenant_id=tenant_id,
-        national_roles=tuple(user.national_roles),
-        locale=user.locale,
+        national_roles=tuple(first.national_roles),
+        locale=first.locale,
     )
 
 
