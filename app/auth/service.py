@@ -72,10 +72,8 @@ async def load_actor(session: AsyncSession, user_id: uuid.UUID, tenant_id: uuid.
     request, so that a revoked role or a disabled account takes effect at once."""
     rows = (
         await session.execute(
-            select(
-                User.username, User.full_name, User.is_active, User.national_roles, User.locale,
-                Tenant.id, Tenant.name, Tenant.slug, Membership.roles,
-            )  # fmt: skip
+            select(User.username, User.full_name, User.is_active, User.national_roles, User.locale)
+            .add_columns(Tenant.id, Tenant.name, Tenant.slug, Membership.roles)
             .select_from(User)
             .outerjoin(Membership, Membership.user_id == User.id)  # RLS: only the user's own rows
             .outerjoin(Tenant, Tenant.id == Membership.tenant_id)
