@@ -18,6 +18,7 @@ from app.config import ROOT
 
 LOCALE_DIR = ROOT / "app" / "locale"
 LANGUAGES = ("lv", "en")
+LANGUAGE_NAMES = {"lv": "Latviešu", "en": "English"}  # each in its own language, never translated
 DEFAULT_LANGUAGE = "lv"
 # The municipalities' clock: times are shown in it, and a day in a date filter is its day.
 TIMEZONE = ZoneInfo("Europe/Riga")

@@ -12,7 +12,7 @@ from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 from litestar.connection import ASGIConnection
 
-from app.i18n import DEFAULT_LANGUAGE, LANGUAGES, TIMEZONE, negotiate, translations
+from app.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, TIMEZONE, negotiate, translations
 from app.permissions import ROLE_LABELS
 
 LANG_COOKIE = "lang"
@@ -86,6 +86,7 @@ def setup_environment(env: Environment) -> None:
     env.filters["number"] = _number
     env.globals["current_lang"] = _current_lang
     env.globals["languages"] = LANGUAGES
+    env.globals["language_names"] = LANGUAGE_NAMES
     env.globals["current_actor"] = _current_actor
     env.globals["role_labels"] = ROLE_LABELS
     env.trim_blocks = True
