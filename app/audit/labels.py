@@ -19,6 +19,9 @@ ACTION_LABELS: dict[str, str] = {
     "auth:session:sign-in": N_("Signed in"),
     "auth:user:link-oidc": N_("Account linked to the identity provider"),
     "admin:membership:grant": N_("Roles granted"),
+    "admin:membership:change-roles": N_("Roles changed"),
+    "admin:membership:revoke": N_("Removed from the municipality"),
+    "admin:user:create": N_("Staff account created"),
 }
 
 ENTITY_LABELS: dict[str, str] = {
@@ -39,6 +42,10 @@ FIELD_LABELS: dict[str, str] = {
     "matched_by": N_("Matched by"),
     "oidc_issuer": N_("Identity provider"),
     "oidc_subject": N_("Identity at the provider"),
+    "username": N_("User name"),
+    "full_name": N_("Name"),
+    "email": N_("E-mail"),
+    "password_set": N_("Password set"),
 }
 
 # Why a person's record was opened (the access log's purpose).

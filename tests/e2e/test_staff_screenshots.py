@@ -43,7 +43,9 @@ def capture_staff(new_page: NewPage, head: Worker, outdir: Path) -> list[Path]:
 
     def shot(page: Page, name: str, full_page: bool = False) -> None:
         path = outdir / f"staff-{name}.png"
-        page.screenshot(path=str(path), animations="disabled", caret="hide", full_page=full_page)
+        # caret="hide" would leave style="" on every input, and htmx copying that attribute in a later
+        # swap is refused by the Content-Security-Policy (a console error): keep the caret.
+        page.screenshot(path=str(path), animations="disabled", caret="initial", full_page=full_page)
         written.append(path)
 
     page = new_page("lv-LV")
