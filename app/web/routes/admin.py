@@ -13,7 +13,7 @@ from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import PermissionDeniedException
 from litestar.handlers import BaseRouteHandler
-from litestar.params import Body
+from litestar.params import Body, FromPath
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -97,7 +97,10 @@ async def add_staff(
 
 @get("/{user_id:uuid}", name="staff.row")
 async def staff_row(
-    request: HTMXRequest, actor: NamedDependency[Actor], db: NamedDependency[AsyncSession], user_id: uuid.UUID
+    request: HTMXRequest,
+    actor: NamedDependency[Actor],
+    db: NamedDependency[AsyncSession],
+    user_id: FromPath[uuid.UUID],
 ) -> Response[Any]:
     """The row as shown in the list: what "Cancel" in the inline edit puts back."""
     member = await staff_member(db, actor, user_id)
@@ -108,7 +111,10 @@ async def staff_row(
 
 @get("/{user_id:uuid}/roles", name="staff.roles")
 async def edit_roles(
-    request: HTMXRequest, actor: NamedDependency[Actor], db: NamedDependency[AsyncSession], user_id: uuid.UUID
+    request: HTMXRequest,
+    actor: NamedDependency[Actor],
+    db: NamedDependency[AsyncSession],
+    user_id: FromPath[uuid.UUID],
 ) -> Template:
     member = await staff_member(db, actor, user_id)
     context = _context(member=member, chosen=member.roles, focus=_fragment(request))
@@ -122,7 +128,7 @@ async def save_roles(
     request: HTMXRequest,
     actor: NamedDependency[Actor],
     db: NamedDependency[AsyncSession],
-    user_id: uuid.UUID,
+    user_id: FromPath[uuid.UUID],
     data: Form,
 ) -> Response[Any]:
     roles = _all(data, "roles")
@@ -142,7 +148,10 @@ async def save_roles(
 
 @post("/{user_id:uuid}/remove", name="staff.remove", status_code=200)
 async def remove_staff(
-    request: HTMXRequest, actor: NamedDependency[Actor], db: NamedDependency[AsyncSession], user_id: uuid.UUID
+    request: HTMXRequest,
+    actor: NamedDependency[Actor],
+    db: NamedDependency[AsyncSession],
+    user_id: FromPath[uuid.UUID],
 ) -> Response[Any]:
     await remove_staff_member(db, actor, user_id)
     if not _fragment(request):
