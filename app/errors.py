@@ -23,6 +23,10 @@ class Forbidden(DomainError):
     status_code = 403
     title = "Forbidden"
 
+    def __init__(self, detail: str = "", *, missing: str | None = None) -> None:
+        super().__init__(detail)
+        self.missing = missing  # the permission, for logs; the user sees only `detail`
+
 
 class Conflict(DomainError):
     status_code = 409

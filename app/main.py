@@ -30,7 +30,7 @@ from app.db import async_session_factory, make_async_engine
 from app.dbsetup import head_revision
 from app.web.deps import provide_actor, provide_db, retrieve_actor
 from app.web.errors import EXCEPTION_HANDLERS
-from app.web.headers import response_headers
+from app.web.headers import add_response_headers
 from app.web.routes import admin, audit, auth, home, oidc
 from app.web.sessions import SessionConfig
 from app.web.state import Resources
@@ -116,7 +116,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             secret=settings.secret_key,
             cookie_secure=settings.cookie_secure,
             cookie_samesite="lax",
-            exclude=["^/health/"],
+            # /language only sets a display preference, and must work from pages no route matched (a 404
+            # page is rendered without the CSRF middleware, so it has no token to send).
+            exclude=["^/health/", "^/language$"],
         ),
         template_config=TemplateConfig(
             directory=WEB / "templates",
@@ -141,7 +143,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             description="E-services and partner API of the Atbalsts social-services platform.",
         ),
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[response_headers, PROMETHEUS.middleware],
+        middleware=[PROMETHEUS.middleware],
+        before_send=[add_response_headers],
         debug=settings.debug,
     )
 

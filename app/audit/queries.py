@@ -1,21 +1,24 @@
 """Reads for the audit viewer: keyset pages of the change log and the access log, newest first.
 
-Each page is one statement (the access log adds one for the persons' names, read through the people
-domain), whatever its length; tests/web/test_audit.py pins the counts. Rows are plain frozen values."""
+Each page is one statement, plus one batch for the names it mentions (the staff named in before/after
+snapshots; the persons in the access log, read through the people domain), whatever its length;
+tests/web/test_audit.py pins the counts. Rows are plain frozen values.
+
+A staff member is named only when connected to this municipality: a member now, or someone in its own
+logs. Accounts are national, so an id from elsewhere (a typed link, a snapshot) must not reveal who it is."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVarTuple
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.audit.labels import USER_ID_FIELDS
 from app.audit.models import AccessLog, ChangeLog
 from app.auth.models import Membership, User
 from app.domains.people.queries import person_names
@@ -27,16 +30,6 @@ Ts = TypeVarTuple("Ts")
 
 
 @dataclass(frozen=True)
-class FieldChange:
-    """One key of a before/after pair, as text ("" when absent)."""
-
-    key: str
-    before: str
-    after: str
-    changed: bool
-
-
-@dataclass(frozen=True)
 class ChangeEntry:
     id: uuid.UUID
     occurred_at: dt.datetime
@@ -45,7 +38,9 @@ class ChangeEntry:
     action: str
     entity_type: str
     entity_id: uuid.UUID | None
-    changes: tuple[FieldChange, ...]
+    before: Mapping[str, Any] | None  # the snapshots as stored (JSON); app/audit/presentation.py shows them
+    after: Mapping[str, Any] | None
+    user_names: Mapping[uuid.UUID, str]  # staff the snapshots name, where connected to this municipality
 
 
 @dataclass(frozen=True)
@@ -91,33 +86,38 @@ def _limit(limit: int) -> int:
     return max(1, min(limit, MAX_LIMIT))
 
 
-_ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-
-
-def _text(value: Any) -> str:
-    """A snapshot value as the reader sees it; dates as dd.mm.yyyy."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return ", ".join(_text(v) for v in value)
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    text = str(value)
-    day = _ISO_DAY.match(text)
-    return f"{day[3]}.{day[2]}.{day[1]}" if day else text
-
-
-def field_changes(
-    before: Mapping[str, Any] | None, after: Mapping[str, Any] | None
-) -> tuple[FieldChange, ...]:
-    """Every key of either snapshot, alphabetically (JSONB keeps no order), marking the ones that differ."""
-    before, after = before or {}, after or {}
-    return tuple(
-        FieldChange(key, _text(before.get(key)), _text(after.get(key)), before.get(key) != after.get(key))
-        for key in sorted(before.keys() | after.keys())
+def _connected(tenant: uuid.UUID, user_id: Any) -> ColumnElement[bool]:
+    """The user is (or was) connected to this municipality: a member now, or in its change log as the
+    actor or in its access log as the reader (both indexed by tenant and user)."""
+    return or_(
+        user_id.in_(select(Membership.user_id).where(Membership.tenant_id == tenant)),
+        exists().where(ChangeLog.tenant_id == tenant, ChangeLog.actor_user_id == user_id),
+        exists().where(AccessLog.tenant_id == tenant, AccessLog.user_id == user_id),
     )
+
+
+async def connected_user_names(session: AsyncSession, ids: Collection[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Names of those of `ids` connected to this municipality, in one statement (none for no ids);
+    anyone else is left out, whether the account exists or not."""
+    if not ids:
+        return {}
+    tenant = _tenant(session)
+    rows = await session.execute(
+        select(User.id, User.full_name).where(User.id.in_(set(ids)), _connected(tenant, User.id))
+    )
+    return {r.id: r.full_name for r in rows}
+
+
+def _user_ids(*snapshots: Mapping[str, Any] | None) -> Iterator[uuid.UUID]:
+    """The well-formed ids under the user fields of the snapshots (a snapshot is data: never trusted)."""
+    for snapshot in snapshots:
+        for key in USER_ID_FIELDS:
+            value = (snapshot or {}).get(key)
+            if isinstance(value, str):
+                try:
+                    yield uuid.UUID(value)
+                except ValueError:
+                    continue
 
 
 async def change_log_page(
@@ -158,6 +158,10 @@ async def change_log_page(
     if actor_user_id is not None:
         stmt = stmt.where(ChangeLog.actor_user_id == actor_user_id)
     stmt = _window(stmt, ChangeLog.occurred_at, day_from, day_to)
+    found = (await session.execute(stmt)).all()
+    # The staff the snapshots name (a membership's user_id), in one batch; no statement when there are none.
+    mentioned = {r.id: set(_user_ids(r.before, r.after)) for r in found[:limit]}
+    names = await connected_user_names(session, set().union(*mentioned.values()))
     rows = [
         ChangeEntry(
             id=r.id,
@@ -167,9 +171,11 @@ async def change_log_page(
             action=r.action,
             entity_type=r.entity_type,
             entity_id=r.entity_id,
-            changes=field_changes(r.before, r.after),
+            before=r.before,
+            after=r.after,
+            user_names={u: names[u] for u in mentioned.get(r.id, ()) if u in names},
         )
-        for r in await session.execute(stmt)
+        for r in found
     ]
     return page_of(rows, limit, lambda e: (e.occurred_at, e.id))
 
@@ -228,9 +234,12 @@ async def access_log_page(
 
 async def user_choices(session: AsyncSession, *, also: uuid.UUID | None = None) -> tuple[UserChoice, ...]:
     """The municipality's staff for the "who" filter, in Latvian order; `also` adds a user who has since
-    left (chosen earlier, e.g. in a bookmarked link) so the filter still names them."""
-    members = select(Membership.user_id).where(Membership.tenant_id == _tenant(session))
-    wanted = User.id.in_(members) if also is None else or_(User.id.in_(members), User.id == also)
+    left (chosen earlier, e.g. in a bookmarked link) so the filter still names them, but only one
+    connected to this municipality: an id from elsewhere adds nobody (the caller then says so)."""
+    tenant = _tenant(session)
+    wanted = User.id.in_(select(Membership.user_id).where(Membership.tenant_id == tenant))
+    if also is not None:
+        wanted = or_(wanted, and_(User.id == also, _connected(tenant, User.id)))
     rows = (await session.execute(select(User.id, User.full_name).where(wanted))).all()
     return tuple(
         UserChoice(r.id, r.full_name) for r in sorted(rows, key=lambda r: latvian_sort_key(r.full_name))

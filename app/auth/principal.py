@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from app.errors import Forbidden
+from app.i18n import N_
 from app.permissions import Permission, permissions_for
 
 
@@ -42,7 +43,11 @@ class Actor:
         national_roles: tuple[str, ...] = (),
         locale: str = "lv",
     ) -> Actor:
-        current = next((m for m in memberships if m.tenant_id == tenant_id), None)
+        # The chosen municipality, or — when the user was removed from it meanwhile — their first other
+        # one (pages left open for the old one are refused by the municipality check on every act).
+        current = next(
+            (m for m in memberships if m.tenant_id == tenant_id), memberships[0] if memberships else None
+        )
         roles = current.roles if current else ()
         return cls(
             user_id=user_id,
@@ -62,4 +67,6 @@ class Actor:
 
     def require(self, permission: Permission) -> None:
         if permission not in self.permissions:
-            raise Forbidden(f"missing permission {permission.value}")
+            raise Forbidden(
+                N_("Your roles in this municipality do not allow this."), missing=permission.value
+            )

@@ -28,7 +28,7 @@ class SignInFailed(DomainError):
 
 class SignInLocked(DomainError):
     status_code = 429
-    title = N_("Too many failed attempts. Try again later.")
+    title = N_("Too many failed attempts. Try again in %(minutes)s min.")
 
 
 async def authenticate(

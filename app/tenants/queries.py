@@ -11,7 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit.models import ChangeLog
 from app.auth.models import Membership
 from app.domains.people.models import Person
+from app.i18n import latvian_sort_key
 from app.notifications.models import OutboxMessage
+from app.tenants.models import Tenant
 
 
 @dataclass(frozen=True)
@@ -46,3 +48,16 @@ async def municipality_overview(session: AsyncSession, tenant_id: uuid.UUID) -> 
         )
     ).one()
     return Overview(persons=row[0], staff=row[1], changes_today=row[2], pending_messages=row[3])
+
+
+@dataclass(frozen=True)
+class MunicipalityRow:
+    name: str
+    slug: str
+    atvk_code: str
+
+
+async def municipality_list(session: AsyncSession) -> list[MunicipalityRow]:
+    """Every municipality on the platform (national data), in Latvian order."""
+    rows = (await session.execute(select(Tenant.name, Tenant.slug, Tenant.atvk_code))).all()
+    return sorted((MunicipalityRow(*r) for r in rows), key=lambda m: latvian_sort_key(m.name))

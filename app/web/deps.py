@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Actor
 from app.auth.service import load_actor
+from app.errors import Conflict
+from app.i18n import N_
 from app.web.state import Resources
 
 
@@ -48,9 +50,34 @@ async def provide_actor(request: Request[Actor, Any, Any]) -> Actor:
     return request.user
 
 
+TENANT_HEADER = "x-atbalsts-tenant"
+TENANT_FIELD = "_tenant"
+_UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+async def ensure_same_municipality(request: Request[Any, Any, Any], actor: Actor | None) -> None:
+    """A page carries the municipality it was shown for (a header from htmx, a hidden field in plain
+    forms). The session's municipality can change in another tab; acting on a stale page would then
+    write into the other municipality, so such a request is refused instead."""
+    if actor is None or actor.tenant_id is None or request.method not in _UNSAFE:
+        return
+    shown_for = request.headers.get(TENANT_HEADER)
+    if shown_for is None and request.content_type[0] in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        value = (await request.form()).get(TENANT_FIELD)
+        shown_for = value if isinstance(value, str) else None
+    if shown_for is not None and shown_for != str(actor.tenant_id):
+        raise Conflict(
+            N_("This page belongs to another municipality than the one you now work in. Reload it.")
+        )
+
+
 async def provide_db(request: Request[Any, Any, Any]) -> AsyncGenerator[AsyncSession, None]:
     user = request.scope.get("user")
     actor = user if isinstance(user, Actor) else None
+    await ensure_same_municipality(request, actor)
     async with resources(request).sessions() as session:
         session.info["tenant_id"] = actor.tenant_id if actor else None
         session.info["user_id"] = actor.user_id if actor else None

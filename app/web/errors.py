@@ -17,6 +17,7 @@ from litestar.exceptions import (
 )
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from sqlalchemy.exc import DataError
 
 from app.errors import DomainError, InvalidInput
 from app.i18n import N_, gettext
@@ -35,6 +36,17 @@ TITLES = {
     429: N_("Too many requests"),
     500: N_("Something went wrong"),
     503: N_("Service unavailable"),
+}
+
+
+DETAILS = {
+    401: N_("Sign in first."),
+    403: N_("This request is not allowed: a permission or the CSRF token is missing."),
+    404: N_("There is nothing at this address."),
+    405: N_("This method is not allowed at this address."),
+    413: N_("The request is too large."),
+    415: N_("The request body has a media type this address does not accept."),
+    429: N_("Too many requests. Try again later."),
 }
 
 
@@ -95,6 +107,7 @@ def handle_domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Re
         errors = None
         if isinstance(exc, InvalidInput):
             errors = [{"field": f, "message": gettext(lang, m)} for f, ms in exc.errors.items() for m in ms]
+            detail = gettext(lang, N_("The request has invalid or missing fields."))
         return problem(request, exc.status_code, detail, errors)
     return _html(request, exc.status_code, detail)
 
@@ -125,13 +138,22 @@ def handle_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response
         return Redirect(path=f"/login?{urlencode({'next': target})}")
     headers = {k: v for k, v in (exc.headers or {}).items()}
     if _is_api(request):
-        detail = (
-            None
-            if status >= 500
-            else (exc.detail if exc.detail and exc.detail != TITLES.get(status) else None)
-        )
+        # The framework's own details are English internals ("no session data found"): say it in the
+        # reader's language instead.
+        detail = gettext(language_of(request), DETAILS[status]) if status in DETAILS else None
         return problem(request, status, detail, headers=headers)
     return _html(request, status, None)
+
+
+def handle_unstorable(request: Request[Any, Any, Any], exc: DataError) -> Response[Any]:
+    """Input the database refuses to store (a NUL character, a number or date out of range): the
+    request's transaction has rolled back, so nothing was written; tell the user what kind of problem."""
+    log.info("input refused by the database", path=request.url.path, error=type(exc.orig).__name__)
+    lang = language_of(request)
+    detail = gettext(lang, N_("The input contains characters or values that cannot be stored."))
+    if _is_api(request):
+        return problem(request, 422, detail)
+    return _html(request, 422, detail)
 
 
 def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
@@ -144,6 +166,7 @@ def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Respon
 EXCEPTION_HANDLERS: dict[Any, Any] = {
     DomainError: handle_domain_error,
     ValidationException: handle_validation,
+    DataError: handle_unstorable,
     HTTPException: handle_http,
     Exception: handle_unexpected,
 }

@@ -167,3 +167,17 @@ def test_metrics_count_requests_per_route_template(api) -> None:
     assert 'path="/health/live",status_code="200"' in metrics.text
     assert 'path="/api/v1/persons/{person_id}",status_code="404"' in metrics.text
     assert str(missing) not in metrics.text
+
+
+def test_a_nul_character_is_422_not_500(api, client) -> None:
+    body = _problem(api.post("/api/v1/persons", json={"first_name": "A\u0000B", "last_name": "Liepa"}), 422)
+    assert "nevar saglabāt" in body["detail"]
+
+
+def test_a_nul_character_in_the_sign_in_form_is_422(client) -> None:
+    from tests.web.conftest import csrf_from as _csrf
+
+    page = client.get("/login")
+    form = {"username": "x\x00y", "password": "p", "_csrf_token": _csrf(page.text)}
+    answer = client.post("/login", data=form)
+    assert answer.status_code == 422

@@ -43,7 +43,7 @@ def test_language_negotiation_prefers_choice_then_header_then_latvian() -> None:
 def test_latvian_catalogue_translates_and_falls_back_to_english() -> None:
     assert gettext("lv", "Sign in") == "Pieteikties"
     assert gettext("en", "Sign in") == "Sign in"
-    assert gettext("lv", "Signed in as %(name)s", name="Ilze") == "Pieteicies: Ilze"
+    assert gettext("lv", "Signed in as %(name)s", name="Ilze") == "Lietotājs: Ilze"
 
 
 def test_next_must_stay_on_this_site() -> None:

@@ -200,3 +200,65 @@ def test_the_home_page_costs_four_statements(client, social_worker) -> None:
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert len(statements) == 4, statements
+
+
+def test_a_page_no_route_matches_still_carries_the_headers_and_switches_language(client) -> None:
+    missing = client.get("/favicon-that-is-not-here.ico")
+    assert missing.status_code == 404
+    assert "content-security-policy" in missing.headers and missing.headers["x-frame-options"] == "DENY"
+    answer = client.post("/language", data={"lang": "en", "next": "/nowhere?x=1"}, follow_redirects=False)
+    assert answer.status_code in (302, 303) and answer.headers["location"] == "/nowhere?x=1"
+
+
+def test_session_events_are_audited_where_they_happen(client, rw_sessions, tenant_a, tenant_b) -> None:
+    username = f"two-{uuid.uuid4().hex[:8]}"
+    user_id = create_staff(
+        rw_sessions, {tenant_a: ["social_worker"], tenant_b: ["social_worker"]}, username=username
+    )
+    sign_in(client, username)
+    home = client.get("/")
+    token = csrf_from(home.text)
+    first = tenant_a if "<h1>Ādažu novads" in home.text else tenant_b
+    other = tenant_b if first == tenant_a else tenant_a
+    client.post("/switch-municipality", data={"tenant_id": str(other), "_csrf_token": token})
+    client.post("/logout", data={"_csrf_token": token})
+
+    def actions(tenant):  # type: ignore[no-untyped-def]
+        with sync_tenant_uow(rw_sessions, tenant) as s:
+            return s.scalars(select(ChangeLog.action).where(ChangeLog.actor_user_id == user_id)).all()
+
+    assert sorted(actions(first)) == ["auth:session:sign-in"]
+    assert sorted(actions(other)) == ["auth:session:sign-out", "auth:session:switch-in"]
+
+
+def test_a_national_account_signs_in_to_the_national_view(client, settings, rw_sessions, tenant_a) -> None:
+    from app.auth.service import create_user
+
+    username = f"admin-{uuid.uuid4().hex[:8]}"
+    with sync_tenant_uow(rw_sessions, None) as s:
+        create_user(s, username=username, full_name="Raivis Ķirsis", password="pareiza-parole-1",
+                    national_roles=["platform_admin"])  # fmt: skip
+    assert sign_in(client, username).status_code in (302, 303)
+    home = client.get("/")
+    assert "Valsts līmeņa skats" in home.text and "Ādažu novads" in home.text
+    assert "Platformas administrators" in home.text
+
+
+def test_removed_from_the_current_municipality_falls_back_to_another(
+    client, rw_sessions, tenant_a, tenant_b
+) -> None:
+    from sqlalchemy import delete
+
+    from app.auth.models import Membership
+
+    username = f"two-{uuid.uuid4().hex[:8]}"
+    user_id = create_staff(
+        rw_sessions, {tenant_a: ["social_worker"], tenant_b: ["social_worker"]}, username=username
+    )
+    sign_in(client, username)
+    home = client.get("/")
+    first = tenant_a if "<h1>Ādažu novads" in home.text else tenant_b
+    with sync_tenant_uow(rw_sessions, first) as s:
+        s.execute(delete(Membership).where(Membership.user_id == user_id))
+    again = client.get("/")
+    assert ("<h1>Bauskas novads" if first == tenant_a else "<h1>Ādažu novads") in again.text

@@ -5,11 +5,18 @@ from __future__ import annotations
 from litestar import get
 from litestar.di import NamedDependency
 
+from app.api.v1.responses import ProblemOperation, problems
 from app.api.v1.schemas import MeOut, MunicipalityOut
 from app.auth.principal import Actor
 
 
-@get("/me", summary="The signed-in user", tags=["session"])
+@get(
+    "/me",
+    summary="The signed-in user",
+    tags=["session"],
+    responses=problems(401),
+    operation_class=ProblemOperation,
+)
 async def me(actor: NamedDependency[Actor]) -> MeOut:
     return MeOut(
         id=actor.user_id,

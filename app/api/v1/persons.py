@@ -10,6 +10,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.api.v1.responses import ProblemOperation, problems
 from app.api.v1.schemas import PersonIn, PersonOut
 from app.audit.service import record_access
 from app.auth.principal import Actor
@@ -30,7 +31,25 @@ def _out(p: Person) -> PersonOut:
     )
 
 
-@post("/persons", summary="Register a person", tags=["persons"], status_code=201)
+@post(
+    "/persons",
+    summary="Register a person",
+    tags=["persons"],
+    status_code=201,
+    responses=problems(
+        400,
+        401,
+        403,
+        409,
+        415,
+        422,
+        describe={
+            403: "The user's roles do not allow registering persons, or the CSRF header is missing or wrong.",
+            409: "A person with this personal code is already registered in the municipality.",
+        },
+    ),
+    operation_class=ProblemOperation,
+)
 async def create_person(
     data: JSONBody[PersonIn], actor: NamedDependency[Actor], db: NamedDependency[AsyncSession]
 ) -> PersonOut:
@@ -49,7 +68,21 @@ async def create_person(
     return _out(person)
 
 
-@get("/persons/{person_id:uuid}", summary="One person", tags=["persons"])
+@get(
+    "/persons/{person_id:uuid}",
+    summary="One person",
+    tags=["persons"],
+    responses=problems(
+        401,
+        403,
+        404,
+        describe={
+            403: "The user's roles do not allow viewing persons.",
+            404: "No person with this id in the user's municipality.",
+        },
+    ),
+    operation_class=ProblemOperation,
+)
 async def get_person(
     person_id: FromPath[uuid.UUID], actor: NamedDependency[Actor], db: NamedDependency[AsyncSession]
 ) -> PersonOut:

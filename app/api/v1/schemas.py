@@ -39,3 +39,21 @@ class PersonOut(msgspec.Struct):
     personal_code: str | None
     birth_date: dt.date | None
     sex: str | None
+
+
+class FieldError(msgspec.Struct):
+    field: Annotated[str, msgspec.Meta(description="The input field (or `body`) the message is about.")]
+    message: Annotated[str, msgspec.Meta(description="What is wrong with it, in the request's language.")]
+
+
+class ProblemDetails(msgspec.Struct, omit_defaults=True):
+    """Every /api/v1 error: RFC 9457 problem details, served as `application/problem+json`.
+
+    Mirrors `app.web.errors.problem()`; `detail` and `errors` are left out when there is nothing to say."""
+
+    type: Annotated[str, msgspec.Meta(description="A URI reference naming the problem type.")]
+    title: Annotated[str, msgspec.Meta(description="Short summary of the status, in the request's language.")]
+    status: Annotated[int, msgspec.Meta(ge=400, le=599, description="The HTTP status code.")]
+    instance: Annotated[str, msgspec.Meta(description="The request path the problem occurred at.")]
+    detail: str | msgspec.UnsetType = msgspec.UNSET
+    errors: list[FieldError] | msgspec.UnsetType = msgspec.UNSET

@@ -11,11 +11,14 @@ from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Template
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.service import record_change
+from app.auth.models import User
 from app.auth.principal import Actor
 from app.auth.service import SignInFailed, SignInLocked, authenticate, memberships_of
+from app.db import tenant_uow
 from app.errors import NotFound
 from app.i18n import LANGUAGES, N_, gettext
 from app.web.deps import resources
@@ -39,11 +42,12 @@ def _login_page(
     username: str = "",
     next_: str = "/",
     status: int = 200,
+    params: dict[str, object] | None = None,
 ) -> Template:
     return Template(
         template_name="auth/login.html",
         context={
-            "error": gettext(language_of(request), error) if error else None,
+            "error": gettext(language_of(request), error, **(params or {})) if error else None,
             "username": username,
             "next": next_,
             "oidc_enabled": resources(request).settings.oidc_enabled,
@@ -64,24 +68,29 @@ async def start_session(
     Returns an error message id when the account has nowhere to work."""
     db.info["user_id"] = user_id
     memberships = await memberships_of(db, user_id)
-    if not memberships:
+    national_roles = await db.scalar(select(User.national_roles).where(User.id == user_id))
+    if not memberships and not national_roles:
         return N_("Your account has no access to any municipality. Contact your administrator.")
-    tenant_id = memberships[0].tenant_id
+    tenant_id = memberships[0].tenant_id if memberships else None
     rotate_session(request.scope)
-    request.set_session({"user_id": str(user_id), "tenant_id": str(tenant_id)})
-    # The change log is tenant-owned: record the sign-in in the municipality the user starts in.
-    db.info["tenant_id"] = tenant_id
-    await db.commit()  # the next statement begins a transaction bound to the tenant
-    record_change(
-        db,
-        actor_user_id=user_id,
-        action="auth:session:sign-in",
-        entity_type="user",
-        entity_id=user_id,
-        after={"method": method},
-    )
-    await db.commit()
+    request.set_session({"user_id": str(user_id), "tenant_id": str(tenant_id) if tenant_id else None})
+    if tenant_id is not None:
+        await audit_session_event(request, tenant_id, user_id, "auth:session:sign-in", {"method": method})
     return None
+
+
+async def audit_session_event(
+    request: Request[Any, Any, Any],
+    tenant_id: uuid.UUID,
+    user_id: uuid.UUID,
+    action: str,
+    after: dict[str, Any],
+) -> None:
+    """Session events go to the change log of the municipality they concern (it is tenant-owned)."""
+    async with tenant_uow(resources(request).sessions, tenant_id, user_id) as db:
+        record_change(
+            db, actor_user_id=user_id, action=action, entity_type="user", entity_id=user_id, after=after
+        )
 
 
 @post("/login", name="login.submit", exclude_from_auth=True)
@@ -104,9 +113,11 @@ async def login_submit(request: Request[Any, Any, Any], data: Form) -> Response[
             user = await authenticate(db, res.throttle, username, password, address=address)
             await db.commit()
         except (SignInFailed, SignInLocked) as exc:
+            minutes = -(-res.throttle.lockout_seconds // 60)
             return _login_page(
-                request, error=exc.title, username=username, next_=next_, status=exc.status_code
-            )
+                request, error=exc.title, username=username, next_=next_, status=exc.status_code,
+                params={"minutes": minutes} if isinstance(exc, SignInLocked) else None,
+            )  # fmt: skip
         error = await start_session(request, db, user.id, "password")
     if error:
         return _login_page(request, error=error, username=username, next_=next_, status=403)
@@ -114,7 +125,9 @@ async def login_submit(request: Request[Any, Any, Any], data: Form) -> Response[
 
 
 @post("/logout", name="logout")
-async def logout(request: Request[Any, Any, Any]) -> Redirect:
+async def logout(request: Request[Any, Any, Any], actor: NamedDependency[Actor]) -> Redirect:
+    if actor.tenant_id is not None:
+        await audit_session_event(request, actor.tenant_id, actor.user_id, "auth:session:sign-out", {})
     request.clear_session()
     return Redirect(path="/login")
 
@@ -131,6 +144,10 @@ async def switch_tenant(
     if wanted not in {m.tenant_id for m in actor.memberships}:
         raise NotFound()
     request.set_session({"user_id": str(actor.user_id), "tenant_id": str(wanted)})
+    # Recorded where the user now works: that municipality's auditor sees who came in and when.
+    await audit_session_event(
+        request, wanted, actor.user_id, "auth:session:switch-in", {"from": actor.tenant_name}
+    )
     return Redirect(path="/")
 
 

@@ -10,7 +10,7 @@ from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Actor
-from app.tenants.queries import municipality_overview
+from app.tenants.queries import municipality_list, municipality_overview
 
 
 @get("/", name="home")
@@ -18,7 +18,9 @@ async def home(
     request: HTMXRequest, actor: NamedDependency[Actor], db: NamedDependency[AsyncSession]
 ) -> Template:
     overview = await municipality_overview(db, actor.tenant_id) if actor.tenant_id else None
-    context = {"overview": overview}
+    # A national account (platform administrator, ministry analyst) works in no single municipality.
+    municipalities = await municipality_list(db) if not actor.tenant_id and actor.national_roles else ()
+    context = {"overview": overview, "municipalities": municipalities}
     if request.htmx and request.htmx.target == "counts" and not request.htmx.history_restore_request:
         # The counts poll themselves: only their block is rendered.
         return HTMXBlockTemplate(template_name="home/index.html", block_name="counts", context=context)
