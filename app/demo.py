@@ -31,6 +31,7 @@ DEMO_SEED = 2026
 NEW_FORMAT_SINCE = dt.date(2017, 7, 1)  # codes without a birth date are issued from this day
 MULTI_USERNAME = "social_worker.vidzeme"
 ADMIN_USERNAME = "platform_admin"
+EMAIL_DOMAIN = "demo.atbalsts.lv"
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,7 @@ class DemoSignIn:
     full_name: str
     role: str
     municipality: str  # the municipality's name, or "—" for a national account
+    email: str
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,8 @@ class DemoSummary:
         for m in self.municipalities:
             lines.append(f"  {m.name} ({m.slug}, ATVK {m.atvk_code}): {m.persons} personas")
         lines.append(f"Parole visiem / password for all: {self.password}")
+        # Adding an existing account to another municipality's staff asks for its registered e-mail.
+        lines.append(f"E-pasts / e-mail: <lietotājs / user>@<slug>.{EMAIL_DOMAIN}")
         headers = ("lietotājs / user", "loma / role", "pašvaldība / municipality")
         rows = [(s.username, s.role, s.municipality) for s in self.sign_ins]
         widths = [max(len(r[i]) for r in [headers, *rows]) for i in range(2)]
@@ -156,6 +160,13 @@ class DemoSummary:
 
 def staff_username(role: Role | str, slug: str) -> str:
     return f"{Role(role).value}.{slug}"
+
+
+def demo_email(username: str) -> str:
+    """`<role>.<slug>@<slug>.demo.atbalsts.lv` (the shared worker's "slug" is its region, vidzeme); the
+    national admin has no municipality: `platform_admin@demo.atbalsts.lv`."""
+    _, dot, place = username.rpartition(".")
+    return f"{username}@{place}.{EMAIL_DOMAIN}" if dot else f"{username}@{EMAIL_DOMAIN}"
 
 
 def load_demo_data(settings: Settings, *, seed: int = DEMO_SEED) -> DemoSummary:
@@ -202,25 +213,27 @@ def _ensure_tenants(maint: Engine) -> tuple[dict[str, uuid.UUID], bool]:
     return {m.slug: existing[m.slug] for m in MUNICIPALITIES}, created
 
 
-def _accounts() -> Iterator[tuple[str, str, tuple[str, ...]]]:
-    """(username, full name, national roles) of every demo account."""
+def _accounts() -> Iterator[tuple[str, str, str, tuple[str, ...]]]:
+    """(username, full name, e-mail, national roles) of every demo account."""
     for slug, staff in STAFF.items():
         for role, full_name in staff.items():
-            yield staff_username(role, slug), full_name, ()
-    yield MULTI_USER[0], MULTI_USER[1], ()
-    yield ADMIN_USER[0], ADMIN_USER[1], (NationalRole.PLATFORM_ADMIN.value,)
+            username = staff_username(role, slug)
+            yield username, full_name, demo_email(username), ()
+    yield MULTI_USER[0], MULTI_USER[1], demo_email(MULTI_USER[0]), ()
+    yield ADMIN_USER[0], ADMIN_USER[1], demo_email(ADMIN_USER[0]), (NationalRole.PLATFORM_ADMIN.value,)
 
 
 def _ensure_users(session: Session) -> tuple[dict[str, uuid.UUID], bool]:
     users: dict[str, uuid.UUID] = {}
     changed = False
-    for username, full_name, national_roles in _accounts():
+    for username, full_name, email, national_roles in _accounts():
         user = session.scalar(select(User).where(User.username == username))
         # Skipping an account that is already right keeps a second run from rewriting every row with a
         # fresh hash; a changed password is reset, so the printed one always works.
         if (
             user is None
             or user.full_name != full_name
+            or user.email != email
             or list(user.national_roles) != list(national_roles)
             or not verify_password(user.password_hash, DEMO_PASSWORD)
         ):
@@ -229,6 +242,7 @@ def _ensure_users(session: Session) -> tuple[dict[str, uuid.UUID], bool]:
                 username=username,
                 full_name=full_name,
                 password=DEMO_PASSWORD,
+                email=email,
                 national_roles=national_roles,
             )
             changed = True
@@ -292,8 +306,15 @@ def _sign_ins() -> Iterator[DemoSignIn]:
     names = {m.slug: m.name for m in MUNICIPALITIES}
     for slug, staff in STAFF.items():
         for role, full_name in staff.items():
-            yield DemoSignIn(staff_username(role, slug), full_name, role.value, names[slug])
+            username = staff_username(role, slug)
+            yield DemoSignIn(username, full_name, role.value, names[slug], demo_email(username))
     yield DemoSignIn(
-        MULTI_USER[0], MULTI_USER[1], MULTI_USER[2].value, " + ".join(names[s] for s in MULTI_USER[3])
+        MULTI_USER[0],
+        MULTI_USER[1],
+        MULTI_USER[2].value,
+        " + ".join(names[s] for s in MULTI_USER[3]),
+        demo_email(MULTI_USER[0]),
     )
-    yield DemoSignIn(ADMIN_USER[0], ADMIN_USER[1], NationalRole.PLATFORM_ADMIN.value, "—")
+    yield DemoSignIn(
+        ADMIN_USER[0], ADMIN_USER[1], NationalRole.PLATFORM_ADMIN.value, "—", demo_email(ADMIN_USER[0])
+    )

@@ -37,7 +37,16 @@ from app.web.state import Resources
 from app.web.templating import setup_environment
 
 WEB = ROOT / "app" / "web"
-PUBLIC = ["^/login", "^/language", "^/static/", "^/health/", "^/api/schema", "^/auth/oidc/", "^/metrics$"]
+PUBLIC = [
+    "^/favicon.ico$",
+    "^/login",
+    "^/language",
+    "^/static/",
+    "^/health/",
+    "^/api/schema",
+    "^/auth/oidc/",
+    "^/metrics$",
+]
 # Request metrics per route template (not per URL: ids would explode the label space). /metrics is
 # meant for the cluster's scraper; expose it only inside (infra/runbook.md).
 PROMETHEUS = PrometheusConfig(
@@ -102,6 +111,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             audit.router,
             admin.router,
             health.router,
+            health.favicon,
             Metrics,
             api_router,
             create_static_files_router(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response, Router, get
+from litestar.response import Redirect
 from sqlalchemy import text
 
 from app.web.deps import resources
@@ -37,3 +38,9 @@ async def ready(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
 
 
 router = Router(path="/health", route_handlers=[live, ready], include_in_schema=False)
+
+
+@get("/favicon.ico", exclude_from_auth=True, include_in_schema=False, cache=86400)
+async def favicon() -> Redirect:
+    """Browsers ask for /favicon.ico on pages without an icon link (the API docs): answer, don't 404."""
+    return Redirect(path="/static/favicon.svg", status_code=301)

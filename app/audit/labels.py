@@ -1,11 +1,12 @@
 """Readable names for the typed audit vocabulary (translated where shown).
 
-An action, entity type, field or purpose without a label is shown by its typed name
+An action, entity type, field, value or purpose without a label is shown by its typed name
 ("people:person:create"), so a new event is visible in the viewer the day it is first written."""
 
 from __future__ import annotations
 
 from app.i18n import N_
+from app.permissions import ROLE_LABELS
 
 # Areas are the first part of an action name: the viewer filters by them.
 AREA_LABELS: dict[str, str] = {
@@ -46,6 +47,30 @@ FIELD_LABELS: dict[str, str] = {
     "full_name": N_("Name"),
     "email": N_("E-mail"),
     "password_set": N_("Password set"),
+}
+
+# Snapshot fields holding a staff account's id: shown as the person's name where they may be named.
+USER_ID_FIELDS = frozenset({"user_id"})
+
+YES = N_("Yes")
+NO = N_("No")
+
+SIGN_IN_METHOD_LABELS: dict[str, str] = {
+    "password": N_("Password"),
+    "oidc": N_("Identity provider"),
+}
+
+MATCHED_BY_LABELS: dict[str, str] = {
+    "username": N_("User name"),
+    "email": N_("E-mail"),
+}
+
+# Labels of the typed values of a field (a list's items each), by field.
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "roles": ROLE_LABELS,
+    "national_roles": ROLE_LABELS,
+    "method": SIGN_IN_METHOD_LABELS,
+    "matched_by": MATCHED_BY_LABELS,
 }
 
 # Why a person's record was opened (the access log's purpose).

@@ -237,7 +237,9 @@ async def user_choices(session: AsyncSession, *, also: uuid.UUID | None = None) 
     left (chosen earlier, e.g. in a bookmarked link) so the filter still names them, but only one
     connected to this municipality: an id from elsewhere adds nobody (the caller then says so)."""
     tenant = _tenant(session)
-    wanted = User.id.in_(select(Membership.user_id).where(Membership.tenant_id == tenant))
+    wanted: ColumnElement[bool] = User.id.in_(
+        select(Membership.user_id).where(Membership.tenant_id == tenant)
+    )
     if also is not None:
         wanted = or_(wanted, and_(User.id == also, _connected(tenant, User.id)))
     rows = (await session.execute(select(User.id, User.full_name).where(wanted))).all()

@@ -4,6 +4,7 @@ changes only this municipality's memberships, plus the account itself when it is
 
 from __future__ import annotations
 
+import hmac
 import re
 import uuid
 from collections.abc import Sequence
@@ -30,6 +31,9 @@ BAD_USERNAME = N_(
     "Use 3 to 150 characters: small Latin letters, digits and . _ - @, starting with a letter or digit."
 )
 SELF_LOCKOUT = N_("You cannot take away your own right to manage staff; another head of service can do it.")
+USERNAME_TAKEN = N_(
+    "This user name is already taken. To add an existing account, enter the e-mail address registered for it."
+)
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,14 @@ def _validate(
     if errors:
         raise InvalidInput(errors)
     return _NewStaff(username, full_name, email, chosen, password)
+
+
+def _same_email(typed: str, registered: str | None) -> bool:
+    """Case-insensitive, ignoring surrounding spaces; an account without an e-mail matches nothing. In
+    constant time, so the answer's timing does not spell out the registered address."""
+    if not registered or not registered.strip():
+        return False
+    return hmac.compare_digest(typed.strip().casefold().encode(), registered.strip().casefold().encode())
 
 
 def _member_query(
@@ -146,9 +158,11 @@ async def add_staff_member(
     roles: Sequence[str],
     password: str | None = None,
 ) -> uuid.UUID:
-    """Gives a person roles here. A new user name creates the national account; an existing one only
-    gets the membership: its name, e-mail and password are not changed, and the answer is the same
-    either way, so this form tells nothing about accounts elsewhere."""
+    """Gives a person roles here. A new user name creates the national account. An existing one is
+    another municipality's colleague: only the e-mail registered for that account proves the head of
+    service means that person, so it gets the membership only when the typed e-mail is that one (its
+    name, e-mail and password are never changed here). Otherwise the user name is "taken", and nothing
+    about the account (its name, its e-mail, where it works) is told."""
     actor.require(Permission.USER_MANAGE)
     data = _validate(username, full_name, email, roles, password)
     # Hashed before the lookup so that the time taken does not tell whether the account exists.
@@ -160,7 +174,7 @@ async def add_staff_member(
                 Membership.tenant_id == actor.tenant_id, Membership.user_id == user.id
             )
         )
-        if exists:
+        if exists:  # the staff list shows them already: this tells nothing new
             raise InvalidInput(
                 {
                     "username": [
@@ -168,6 +182,8 @@ async def add_staff_member(
                     ]
                 }
             )
+        if not _same_email(data.email, user.email):
+            raise InvalidInput({"username": [USERNAME_TAKEN]})
     try:
         async with session.begin_nested():  # a lost race rolls back only this, and answers 409
             if user is None:

@@ -32,6 +32,8 @@ TITLES = {
     404: N_("Not found"),
     405: N_("Method not allowed"),
     409: N_("Conflict"),
+    413: N_("Request too large"),
+    415: N_("Unsupported media type"),
     422: N_("Invalid input"),
     429: N_("Too many requests"),
     500: N_("Something went wrong"),

@@ -15,6 +15,10 @@ _DOTTED_DAY = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _MAX_LENGTH = 100
 
 
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date(2999, 12, 31)
+
+
 class FilterForm:
     def __init__(self, query: Mapping[str, str], fields: tuple[str, ...]) -> None:
         self.values = {name: (query.get(name) or "").strip()[:_MAX_LENGTH] for name in fields}
@@ -47,11 +51,18 @@ class FilterForm:
         try:
             dotted = _DOTTED_DAY.match(value)
             if dotted:
-                return dt.date(int(dotted[3]), int(dotted[2]), int(dotted[1]))
-            return dt.date.fromisoformat(value)
+                day = dt.date(int(dotted[3]), int(dotted[2]), int(dotted[1]))
+            else:
+                day = dt.date.fromisoformat(value)
         except ValueError:
             self.errors[name] = N_("Enter a date as dd.mm.yyyy.")
             return None
+        # Queries add a day to the end of a period: 31.12.9999 would overflow, and no record is that old
+        # or that far ahead anyway.
+        if not FIRST_DAY <= day <= LAST_DAY:
+            self.errors[name] = N_("Enter a date between 01.01.1900 and 31.12.2999.")
+            return None
+        return day
 
     def period(self, start: str, end: str) -> tuple[dt.date | None, dt.date | None]:
         first, last = self.day(start), self.day(end)

@@ -11,6 +11,7 @@ from babel.numbers import format_currency, format_decimal
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 from litestar.connection import ASGIConnection
+from markupsafe import Markup
 
 from app.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, TIMEZONE, negotiate, translations
 from app.permissions import ROLE_LABELS
@@ -78,6 +79,15 @@ def _current_actor(context: Context) -> Any:
     return request.scope.get("user") if request is not None else None
 
 
+@pass_context
+def _tenant_field(context: Context) -> Markup:
+    """The municipality a plain (non-htmx) form was shown for; acts refuse a mismatch (app/web/deps.py)."""
+    actor = _current_actor(context)
+    if actor is None or actor.tenant_id is None:
+        return Markup("")
+    return Markup('<input type="hidden" name="_tenant" value="{}">').format(actor.tenant_id)
+
+
 def setup_environment(env: Environment) -> None:
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
@@ -88,6 +98,7 @@ def setup_environment(env: Environment) -> None:
     env.globals["languages"] = LANGUAGES
     env.globals["language_names"] = LANGUAGE_NAMES
     env.globals["current_actor"] = _current_actor
+    env.globals["tenant_field"] = _tenant_field
     env.globals["role_labels"] = ROLE_LABELS
     env.trim_blocks = True
     env.lstrip_blocks = True

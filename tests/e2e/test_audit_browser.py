@@ -64,10 +64,15 @@ def test_audit_pages_in_every_state(page: Page, head: Worker) -> None:
     action = page.get_by_label("Darbība")
     action.focus()
     action.select_option("admin:")
-    expect(page).to_have_url(re.compile(r"/audit\?action=admin%3A"))
+    expect(page).to_have_url(re.compile(r"/audit\?action=admin%3A$"))  # no empty fields in the address
     expect(page.locator("#results-summary")).to_contain_text("Parādīti 2 ieraksti")  # the grant and ours
     expect(action).to_be_focused()
     page.locator("tr.changed").first.wait_for(state="attached")
+    # The before/after pair reads in words: role labels, not their typed names.
+    page.locator("#results details summary").first.click()
+    roles = page.locator("#results table.diff tr", has_text="Lomas").first
+    expect(roles).to_contain_text("Sociālais darbinieks, Gadījuma vadītājs")
+    expect(roles).not_to_contain_text("social_worker")
     _no_violations(page, "change log filtered")
 
     page.get_by_role("link", name="Notīrīt").click()

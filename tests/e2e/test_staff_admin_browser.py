@@ -63,12 +63,34 @@ def test_head_of_service_administers_staff(page: Page, head: Worker) -> None:
     expect(dialog.get_by_label("Lietotājvārds")).to_have_value(username)
     assert_accessible(page, "add dialog with errors (422)")
 
+    # Cancel leaves nothing behind: reopened, the form has neither the typed values nor the messages.
+    dialog.get_by_label("Sociālais darbinieks").check()
+    dialog.get_by_role("button", name="Atcelt").click()
+    expect(dialog).to_be_hidden()
+    opener.click()
+    expect(dialog).to_be_visible()
+    for field in ("Lietotājvārds", "Vārds, uzvārds", "E-pasts", "Parole (nav obligāta)"):
+        expect(dialog.get_by_label(field)).to_have_value("")
+        expect(dialog.get_by_label(field)).not_to_have_attribute("aria-invalid", "true")
+    expect(dialog.get_by_label("Sociālais darbinieks")).not_to_be_checked()
+    expect(dialog.locator(".error")).to_have_count(0)
+    expect(dialog.get_by_label("Lietotājvārds")).to_be_focused()  # the first field, not the one in error
+    assert_accessible(page, "add dialog reopened after cancel")
+    # Escape cancels too.
+    dialog.get_by_label("Lietotājvārds").fill("kaut-kas")
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    opener.click()
+    expect(dialog.get_by_label("Lietotājvārds")).to_have_value("")
+
+    dialog.get_by_label("Lietotājvārds").fill(username)
+    dialog.get_by_label("Vārds, uzvārds").fill("Jānis Ozols")
     dialog.get_by_label("E-pasts").fill("janis.ozols@adazi.lv")
     dialog.get_by_label("Sociālais darbinieks").check()
     dialog.get_by_label("Parole (nav obligāta)").fill("jauna-gara-parole-42")
     dialog.get_by_role("button", name="Pievienot").click()
     expect(dialog).to_be_hidden()
-    expect(page.locator("#status")).to_have_text("Saglabāts")
+    expect(page.locator("#status")).to_have_text("Pievienots")
     expect(table.locator(".person-name")).to_have_text(
         ["Anna Zīle", "Čaks Ivars", "Ilze Bērziņa", "Jānis Ozols"]
     )

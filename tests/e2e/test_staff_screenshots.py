@@ -71,7 +71,7 @@ def capture_staff(new_page: NewPage, head: Worker, outdir: Path) -> list[Path]:
     dialog.locator("input[value=social_worker]").check()
     dialog.locator("#staff-password").fill("gara-un-droša-parole")
     dialog.locator("button[type=submit]:not([form])").click()
-    page.locator("#status", has_text="Saglabāts").wait_for()
+    page.locator("#status", has_text="Pievienots").wait_for()
     shot(page, "4-added-lv")
 
     row = page.locator("tr", has_text="Pēteris Kalniņš")

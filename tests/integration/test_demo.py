@@ -20,6 +20,7 @@ from app.demo import (
     MULTI_USERNAME,
     MUNICIPALITIES,
     DemoSummary,
+    demo_email,
     load_demo_data,
     staff_username,
 )
@@ -128,6 +129,21 @@ def test_demo_users_can_sign_in(demo: DemoSummary, maint_engine: Engine) -> None
         assert verify_password(hashes[username], DEMO_PASSWORD)
         assert not verify_password(hashes[username], DEMO_PASSWORD + "x")
     assert {s.username for s in demo.sign_ins} <= set(hashes)
+
+
+def test_demo_accounts_have_e_mail_addresses(demo: DemoSummary, maint_engine: Engine) -> None:
+    """Adding an existing account to another municipality's staff asks for its registered e-mail."""
+    with maint_engine.connect() as conn:
+        emails = dict(conn.execute(select(User.username, User.email)).all())
+    for slug in SLUGS:
+        for role in Role:
+            username = staff_username(role, slug)
+            assert emails[username] == f"{username}@{slug}.demo.atbalsts.lv"
+    assert emails[MULTI_USERNAME] == "social_worker.vidzeme@vidzeme.demo.atbalsts.lv"
+    assert emails[ADMIN_USERNAME] == "platform_admin@demo.atbalsts.lv"
+    assert {s.email for s in demo.sign_ins} == {emails[s.username] for s in demo.sign_ins}
+    assert all(s.email == demo_email(s.username) for s in demo.sign_ins)
+    assert "demo.atbalsts.lv" in demo.render()
 
 
 def test_render_lists_every_sign_in_and_the_password(demo: DemoSummary) -> None:

@@ -14,7 +14,8 @@ import pytest
 from sqlalchemy import event, select, text
 
 from app.audit.models import ChangeLog
-from app.audit.queries import access_log_page, change_log_page
+from app.audit.presentation import field_changes, shown_value
+from app.audit.queries import access_log_page, change_log_page, connected_user_names
 from app.db import async_session_factory, make_async_engine, sync_tenant_uow
 from app.i18n import TIMEZONE
 from app.pagination import Position, decode_cursor, encode_cursor
@@ -27,6 +28,14 @@ HX = {"HX-Request": "true", "HX-Target": "results"}
 
 def _ids(html: str) -> list[str]:
     return re.findall(r'<tr data-id="([0-9a-f-]{36})"', html)
+
+
+def _diff_rows(html: str) -> list[tuple[str, str, str]]:
+    """(field, before, after) of every before/after row on the page, as the reader sees them."""
+    return re.findall(
+        r'<th scope="row">([^<]*)(?:<span[^>]*>[^<]*</span>)?</th>\s*<td>([^<]*)</td>\s*<td>([^<]*)</td>',
+        html,
+    )
 
 
 def _next(html: str) -> str | None:
@@ -247,12 +256,48 @@ def test_a_page_is_one_statement_however_many_actors(settings, rw_sessions, tena
     for i in range(12):
         actor = create_staff(rw_sessions, {tenant_a: ["social_worker"]}, full_name=f"Darbinieks {i}")
         add_changes(rw_sessions, tenant_a, 5, actor_user_id=actor)
-    count, page = _count_statements(settings, tenant_a, lambda s: change_log_page(s, limit=50))
+    # The test entries' snapshots name nobody: the page is the one statement, whatever its actors.
+    count, page = _count_statements(settings, tenant_a, lambda s: change_log_page(s, action_prefix="test:"))
     assert count == 1 and len(page.rows) == 50 and page.next_cursor
     assert len({e.actor_name for e in page.rows}) == 10  # ten actors, five entries each, one join
     after = decode_cursor(page.next_cursor)
-    count, _ = _count_statements(settings, tenant_a, lambda s: change_log_page(s, after=after, limit=50))
+    count, _ = _count_statements(
+        settings, tenant_a, lambda s: change_log_page(s, after=after, action_prefix="test:")
+    )
     assert count == 1
+
+
+def test_the_staff_named_in_snapshots_are_one_more_statement_however_many(
+    settings, rw_sessions, tenant_a
+) -> None:
+    # Each factory grant is an "admin:membership:grant" entry whose snapshot names the account (user_id):
+    # the +1 is their names, read in one batch for the whole page.
+    workers = [
+        create_staff(rw_sessions, {tenant_a: ["social_worker"]}, full_name=f"Darbinieks {i}")
+        for i in range(12)
+    ]
+    count, page = _count_statements(settings, tenant_a, lambda s: change_log_page(s, action_prefix="admin:"))
+    assert count == 2 and len(page.rows) == 12
+    assert {n for e in page.rows for n in e.user_names.values()} == {f"Darbinieks {i}" for i in range(12)}
+    assert {u for e in page.rows for u in e.user_names} == set(workers)
+
+
+def test_only_staff_connected_to_this_municipality_are_named(
+    settings, rw_sessions, tenant_a, tenant_b
+) -> None:
+    member = create_staff(rw_sessions, {tenant_a: ["social_worker"]}, full_name="Šejiene Strādā")
+    reader = create_staff(rw_sessions, {tenant_b: ["social_worker"]}, full_name="Reiz Skatījās")
+    actor = create_staff(rw_sessions, {tenant_b: ["social_worker"]}, full_name="Reiz Mainīja")
+    stranger = create_staff(rw_sessions, {tenant_b: ["social_worker"]}, full_name="Svešs Bauskā")
+    add_access(rw_sessions, tenant_a, user_id=reader, person_id=uuid.uuid4())
+    add_changes(rw_sessions, tenant_a, actor_user_id=actor)
+    ids = {member, reader, actor, stranger, uuid.uuid4()}
+    count, names = _count_statements(settings, tenant_a, lambda s: connected_user_names(s, ids))
+    assert count == 1
+    assert names == {member: "Šejiene Strādā", reader: "Reiz Skatījās", actor: "Reiz Mainīja"}
+    _, in_b = _count_statements(settings, tenant_b, lambda s: connected_user_names(s, ids))
+    assert set(in_b) == {reader, actor, stranger}  # their own municipality names them
+    assert _count_statements(settings, tenant_a, lambda s: connected_user_names(s, set()))[0] == 0
 
 
 def test_an_access_page_is_two_statements_however_many_persons(settings, rw_sessions, tenant_a) -> None:
@@ -262,3 +307,130 @@ def test_an_access_page_is_two_statements_however_many_persons(settings, rw_sess
     assert count == 2 and len(page.rows) == 25  # the page, then the persons' names in one batch
     count, empty = _count_statements(settings, tenant_a, lambda s: access_log_page(s, person_id=uuid.uuid4()))
     assert count == 1 and empty.rows == ()
+
+
+@pytest.mark.parametrize("path", ["/audit", "/audit/access"])
+def test_the_staff_filter_names_nobody_from_another_municipality(
+    viewer, rw_sessions, tenant_a, tenant_b, path: str
+) -> None:
+    foreign = create_staff(rw_sessions, {tenant_b: ["social_worker"]}, full_name="Rīdzinieks Svešais")
+    for user in (foreign, uuid.uuid4()):
+        page = viewer.get(f"{path}?user={user}")
+        assert page.status_code == 200
+        assert "Izvēlieties darbinieku no saraksta." in page.text
+        assert re.search(r'id="f-user" name="user" aria-invalid="true"', page.text)
+        assert "Rīdzinieks Svešais" not in page.text and f'value="{user}"' not in page.text
+        fragment = viewer.get(f"{path}?user={user}", headers=HX)
+        assert fragment.status_code == 422 and "Izvēlieties darbinieku no saraksta." in fragment.text
+        assert "Rīdzinieks Svešais" not in fragment.text and _ids(fragment.text) == []
+
+
+def test_the_staff_filter_still_names_those_who_worked_here(viewer, rw_sessions, tenant_a, tenant_b) -> None:
+    # No longer members here (if ever), but in this municipality's own logs: chosen in an older link.
+    reader = create_staff(rw_sessions, {tenant_b: ["social_worker"]}, full_name="Aizgājusi Lasītāja")
+    actor = create_staff(rw_sessions, {tenant_b: ["social_worker"]}, full_name="Aizgājis Darītājs")
+    [entry] = add_changes(rw_sessions, tenant_a, actor_user_id=actor)
+    add_access(rw_sessions, tenant_a, user_id=reader, person_id=uuid.uuid4())
+    for path, user, name in (
+        ("/audit", actor, "Aizgājis Darītājs"),
+        ("/audit/access", reader, "Aizgājusi Lasītāja"),
+    ):
+        page = viewer.get(f"{path}?user={user}")
+        assert page.status_code == 200 and "Izvēlieties darbinieku" not in page.text
+        assert f'<option value="{user}" selected>{name}</option>' in page.text
+        assert len(_ids(page.text)) == 1
+        assert viewer.get(f"{path}?user={user}", headers=HX).status_code == 200
+    assert _ids(viewer.get(f"/audit?user={actor}").text) == [str(entry)]
+
+
+def test_before_and_after_read_as_words_and_names(viewer, rw_sessions, tenant_a, tenant_b) -> None:
+    worker = create_staff(rw_sessions, {tenant_a: ["social_worker"]}, full_name="Pēteris Kalniņš")
+    foreign = create_staff(rw_sessions, {tenant_b: ["social_worker"]}, full_name="Rīdzinieks Svešais")
+    add_changes(
+        rw_sessions,
+        tenant_a,
+        action="admin:membership:change-roles",
+        entity_type="membership",
+        before={"user_id": str(worker), "roles": ["social_worker"]},
+        after={"user_id": str(worker), "roles": ["social_worker", "auditor", "stranger_role"]},
+    )
+    # A snapshot naming someone not connected here (written elsewhere, or forged): the id, not the name.
+    add_changes(rw_sessions, tenant_a, entity_type="snapshot", after={"user_id": str(foreign)})
+    add_changes(rw_sessions, tenant_a, entity_type="snapshot", after={"method": "password", "x": True})
+    add_changes(rw_sessions, tenant_a, entity_type="snapshot", after={"method": "oidc", "x": False})
+    add_changes(rw_sessions, tenant_a, entity_type="snapshot", after={"method": "carrier-pigeon"})
+
+    rows = _diff_rows(viewer.get("/audit?entity=membership").text)
+    assert ("Lietotājs", "Pēteris Kalniņš", "Pēteris Kalniņš") in rows
+    assert ("Lomas", "Sociālais darbinieks", "Sociālais darbinieks, Auditors, stranger_role") in rows
+
+    page = viewer.get("/audit?entity=snapshot").text
+    rows = _diff_rows(page)
+    assert ("Lietotājs", "—", str(foreign)) in rows and "Rīdzinieks Svešais" not in page
+    methods = {after for field, _, after in rows if field == "Pieteikšanās veids"}
+    assert methods == {"Parole", "Identitātes pakalpojums", "carrier-pigeon"}
+    assert {after for field, _, after in rows if field == "x"} == {"Jā", "Nē"}
+    assert not {"true", "false", "password", "oidc"} & {v for row in rows for v in row[1:]}
+
+    english = _diff_rows(viewer.get("/audit?entity=membership", headers={"accept-language": "en"}).text)
+    assert ("Roles", "Social worker", "Social worker, Auditor, stranger_role") in english
+
+
+def test_snapshot_values_as_text() -> None:
+    someone = uuid.uuid4()
+    names = {someone: "Anna Zīle"}
+    assert shown_value("user_id", str(someone), user_names=names) == "Anna Zīle"
+    assert shown_value("user_id", str(uuid.uuid4()), user_names=names) != "Anna Zīle"
+    assert shown_value("user_id", "nav-uuid", user_names=names) == "nav-uuid"
+    assert shown_value("roles", ["head_of_service", "x"]) == "Head of service, x"
+    assert shown_value("password_set", True) == "Yes" and shown_value("password_set", False) == "No"
+    assert shown_value("method", "oidc") == "Identity provider"
+    assert shown_value("birth_date", "1984-03-07") == "07.03.1984"
+    assert shown_value("personal_code", None) == ""
+    assert shown_value("other", {"b": 1, "a": "ā"}) == '{"a": "ā", "b": 1}'
+    [roles, user] = field_changes(
+        {"roles": ["auditor"], "user_id": str(someone)},
+        {"roles": ["auditor", "accountant"], "user_id": str(someone)},
+        user_names=names,
+    )
+    assert (roles.label, roles.before, roles.after, roles.changed) == (
+        "Roles",
+        "Auditor",
+        "Auditor, Accountant",
+        True,
+    )
+    assert (user.label, user.before, user.after, user.changed) == ("User", "Anna Zīle", "Anna Zīle", False)
+
+
+def test_the_pushed_address_leaves_out_empty_filters(viewer, rw_sessions, tenant_a) -> None:
+    # The live filter sends every field; the address it pushes keeps only those that say something.
+    answer = viewer.get("/audit?action=admin%3A&entity=&user=&from=&to=", headers=HX)
+    assert answer.status_code == 200 and answer.headers["hx-push-url"] == "/audit?action=admin%3A"
+    assert viewer.get("/audit?action=&entity=&user=&from=&to=", headers=HX).headers["hx-push-url"] == "/audit"
+    invalid = viewer.get("/audit?action=&entity=&user=&from=vakar&to=", headers=HX)
+    assert invalid.status_code == 422 and invalid.headers["hx-push-url"] == "/audit?from=vakar"
+    person = uuid.uuid4()
+    access = viewer.get(f"/audit/access?person={person}&user=&from=&to=", headers=HX)
+    assert access.headers["hx-push-url"] == f"/audit/access?person={person}"
+    # The next page's address keeps its position; a position that does not decode is left out.
+    add_changes(rw_sessions, tenant_a, 55)
+    next_url = _next(viewer.get("/audit?entity=thing").text)
+    assert next_url is not None
+    second = viewer.get(next_url.replace("entity=thing", "entity=thing&user=&from="), headers=HX)
+    assert unquote(second.headers["hx-push-url"]) == next_url
+    garbage = viewer.get("/audit?entity=thing&after=garbage&from=", headers=HX)
+    assert garbage.headers["hx-push-url"] == "/audit?entity=thing"
+    assert "hx-push-url" not in viewer.get("/audit?entity=&user=").headers  # a whole page: the real URL
+
+
+def test_a_date_far_in_the_future_is_a_message_not_a_500(client, rw_sessions, tenant_a) -> None:
+    from tests.factories.staff import create_staff
+    from tests.web.conftest import sign_in
+
+    username = f"hos-{uuid.uuid4().hex[:8]}"
+    create_staff(rw_sessions, {tenant_a: ["head_of_service"]}, username=username)
+    sign_in(client, username)
+    for path in ("/audit?to=31.12.9999", "/audit/access?to=31.12.9999", "/audit?from=0001-01-01"):
+        answer = client.get(path)
+        assert answer.status_code == 200, path
+        assert "Ievadiet datumu no 01.01.1900 līdz 31.12.2999." in answer.text

@@ -262,3 +262,8 @@ def test_removed_from_the_current_municipality_falls_back_to_another(
         s.execute(delete(Membership).where(Membership.user_id == user_id))
     again = client.get("/")
     assert ("<h1>Bauskas novads" if first == tenant_a else "<h1>Ādažu novads") in again.text
+
+
+def test_the_favicon_is_answered(client) -> None:
+    answer = client.get("/favicon.ico")
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("image/svg+xml")

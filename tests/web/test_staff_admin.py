@@ -12,7 +12,7 @@ from typing import Any, cast
 
 import pytest
 from litestar.testing import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -130,6 +130,8 @@ def test_head_of_service_lists_the_staff_in_latvian_order(
     assert names == ["Ābele Anna", "Cēzars Liepa", "Čaks Ivars", "Ilze Bērziņa", "Zane Ozola"]
     assert "Sociālais darbinieks" in page.text and "Dienesta vadītājs" in page.text
     assert 'id="add-staff-dialog"' in page.text  # the add form waits in a <dialog>
+    # The hint says how an existing account is added: with the e-mail registered for it.
+    assert "norādiet tā lietotājvārdu un tam reģistrēto e-pasta adresi" in page.text
 
 
 def test_head_adds_a_new_user_who_can_then_sign_in(
@@ -146,7 +148,7 @@ def test_head_adds_a_new_user_who_can_then_sign_in(
     assert 'value="' + form["username"] not in answer.text
     assert '<section id="staff-table"' in answer.text and 'hx-swap-oob="true"' in answer.text
     assert "Jānis Ozols" in answer.text
-    assert '<div id="status" hx-swap-oob="innerHTML">Saglabāts</div>' in answer.text
+    assert '<div id="status" hx-swap-oob="innerHTML">Pievienots</div>' in answer.text
     user = user_named(rw_sessions, form["username"])
     assert user is not None and user.email == "janis.ozols@adazi.lv" and user.full_name == "Jānis Ozols"
     assert memberships(rw_sessions, tenant_a)[user.id] == ["social_worker", "case_manager"]
@@ -168,7 +170,56 @@ def test_head_adds_a_new_user_who_can_then_sign_in(
         assert "/admin/staff" not in home.text  # a social worker has no staff page in the menu
 
 
-def test_adding_an_existing_account_only_grants_roles_here(
+def registered(sessions: sessionmaker[Session], user_id: uuid.UUID, email: str | None) -> None:
+    """The e-mail the account was registered with (the factory registers none)."""
+    with sessions.begin() as s:
+        s.execute(update(User).where(User.id == user_id).values(email=email))
+
+
+def test_an_existing_user_name_is_taken_without_its_registered_e_mail(
+    client: TestClient[Any],
+    head: Head,
+    rw_sessions: sessionmaker[Session],
+    tenant_a: uuid.UUID,
+    tenant_b: uuid.UUID,
+) -> None:
+    username = unique("peteris")
+    user_id = create_staff(
+        rw_sessions, {tenant_b: ["benefit_officer"]}, username=username, full_name="Pēteris Kalniņš"
+    )
+    registered(rw_sessions, user_id, "Peteris.Kalnins@bauska.lv")
+    token = token_for(client, head)
+    before = actions(rw_sessions, tenant_a)
+
+    for email in ("cits@adazi.lv", "peteris.kalnins@bauska.lv.lv", "kalnins@bauska.lv"):
+        form = new_member(token, username=username, full_name="Kāds Cits", email=email, roles=["auditor"])
+        refused = client.post("/admin/staff", data=form, headers=HX)
+        assert refused.status_code == 422
+        assert refused.text.lstrip().startswith('<form id="add-staff-form"')
+        assert "Šis lietotājvārds jau ir aizņemts." in refused.text
+        assert re.search(r'id="staff-username"[^>]*aria-invalid="true"[^>]*autofocus', refused.text)
+        # Nothing about the account: not its name, not its e-mail, not where it works.
+        for secret in ("Pēteris Kalniņš", "bauska.lv", "Bauskas"):
+            assert secret not in refused.text.replace(email, "")
+        assert f'value="{email}"' in refused.text  # what was typed stays
+    page = client.post("/admin/staff", data=new_member(token, username=username.upper()))  # without htmx
+    assert page.status_code == 422 and "Šis lietotājvārds jau ir aizņemts." in page.text
+    assert "Pēteris Kalniņš" not in page.text
+
+    assert user_id not in memberships(rw_sessions, tenant_a)
+    assert actions(rw_sessions, tenant_a) == before
+    user = user_named(rw_sessions, username)
+    assert (
+        user is not None and user.full_name == "Pēteris Kalniņš" and user.email == "Peteris.Kalnins@bauska.lv"
+    )
+
+    # An account registered without an e-mail cannot be claimed by any.
+    registered(rw_sessions, user_id, None)
+    nobody = client.post("/admin/staff", data=new_member(token, username=username), headers=HX)
+    assert nobody.status_code == 422 and "Šis lietotājvārds jau ir aizņemts." in nobody.text
+
+
+def test_adding_an_existing_account_with_its_e_mail_only_grants_roles_here(
     client: TestClient[Any],
     head: Head,
     rw_sessions: sessionmaker[Session],
@@ -180,27 +231,31 @@ def test_adding_an_existing_account_only_grants_roles_here(
     user_id = create_staff(
         rw_sessions, {tenant_b: ["benefit_officer"]}, username=username, full_name="Pēteris Kalniņš"
     )
+    registered(rw_sessions, user_id, "Peteris.Kalnins@bauska.lv")
     token = token_for(client, head)
 
-    # Another name, e-mail and password typed in: none of it may reach the existing account.
+    # The registered e-mail, in other letters and with spaces: it is the account. Another name and
+    # password typed in: none of it may reach the existing account.
     answer = client.post(
         "/admin/staff",
         data=new_member(
             token,
             username=username.upper(),
             full_name="Kāds Cits",
-            email="cits@adazi.lv",
+            email="  peteris.kalnins@BAUSKA.LV ",
             roles=["social_worker"],
         ),
         headers=HX,
     )
 
-    assert answer.status_code == 200
-    assert '<div id="status" hx-swap-oob="innerHTML">Saglabāts</div>' in answer.text
+    assert answer.status_code == 200, answer.text
+    assert '<div id="status" hx-swap-oob="innerHTML">Pievienots</div>' in answer.text
+    assert "Pēteris Kalniņš" in answer.text  # now one of the staff here: the list names them
     assert memberships(rw_sessions, tenant_a)[user_id] == ["social_worker"]
     assert memberships(rw_sessions, tenant_b) == {user_id: ["benefit_officer"]}
     user = user_named(rw_sessions, username)
-    assert user is not None and user.full_name == "Pēteris Kalniņš" and user.email is None
+    assert user is not None and user.full_name == "Pēteris Kalniņš"
+    assert user.email == "Peteris.Kalnins@bauska.lv"
     assert actions(rw_sessions, tenant_b) == ["admin:membership:grant"]  # the factory's, nothing new
     assert "admin:user:create" not in actions(rw_sessions, tenant_a)
     assert change(rw_sessions, tenant_a, "admin:membership:grant").after == {
@@ -212,9 +267,29 @@ def test_adding_an_existing_account_only_grants_roles_here(
         assert sign_in(other, username, NEW_PASSWORD).status_code == 401
         assert sign_in(other, username, PASSWORD).status_code in (302, 303)
 
-    again = client.post("/admin/staff", data=new_member(token, username=username), headers=HX)
+    again = client.post(
+        "/admin/staff", data=new_member(token, username=username, email="cits@adazi.lv"), headers=HX
+    )
     assert again.status_code == 422
     assert "Šis cilvēks jau strādā šajā pašvaldībā" in again.text
+
+
+def test_existing_and_new_accounts_take_the_same_password_hashing(
+    client: TestClient[Any], head: Head, rw_sessions: sessionmaker[Session], tenant_b: uuid.UUID, monkeypatch
+) -> None:
+    """The password is hashed before the account is looked up, whatever comes next: the time taken does
+    not tell an existing user name from a new one before the answer does."""
+    import app.auth.admin as admin
+
+    hashed: list[str] = []
+    real = admin.hash_password
+    monkeypatch.setattr(admin, "hash_password", lambda password: hashed.append(password) or real(password))
+    taken = unique("aiznemts")
+    create_staff(rw_sessions, {tenant_b: ["social_worker"]}, username=taken)
+    token = token_for(client, head)
+    for username in (taken, unique("jauns")):
+        client.post("/admin/staff", data=new_member(token, username=username), headers=HX)
+    assert hashed == [NEW_PASSWORD, NEW_PASSWORD]
 
 
 def test_bad_input_answers_422_with_latvian_messages_and_saves_nothing(
@@ -272,7 +347,7 @@ def test_head_changes_roles_inline(
     assert saved.status_code == 200
     assert saved.text.lstrip().startswith(f'<tr id="staff-{worker}"')
     assert "Pabalstu speciālists" in saved.text
-    assert '<div id="status" hx-swap-oob="innerHTML">Saglabāts</div>' in saved.text
+    assert '<div id="status" hx-swap-oob="innerHTML">Saglabāts</div>' in saved.text  # a change: "Saved"
     assert memberships(rw_sessions, tenant_a)[worker] == ["social_worker", "benefit_officer"]
     entry = change(rw_sessions, tenant_a, "admin:membership:change-roles")
     assert entry.actor_user_id == head.user_id

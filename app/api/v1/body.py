@@ -8,9 +8,6 @@ from litestar import Request
 from litestar.exceptions import HTTPException
 from litestar.status_codes import HTTP_415_UNSUPPORTED_MEDIA_TYPE
 
-from app.i18n import N_, gettext
-from app.web.templating import language_of
-
 JSON = "application/json"
 
 
@@ -23,11 +20,9 @@ async def require_json_body(request: Request[Any, Any, Any]) -> None:
     """The API router's `before_request`: runs after authentication and CSRF, before the body is read.
 
     Without it Litestar parses any body as JSON whatever its content type: a form-encoded body would be
-    "malformed JSON" (400), a JSON one labelled text/plain would be accepted."""
+    "malformed JSON" (400), a JSON one labelled text/plain would be accepted. The problem details (title
+    and translated detail) come from `app/web/errors.py`, as for every other HTTP error."""
     if "data" not in request.route_handler.parsed_fn_signature.parameters or not _has_body(request):
         return
     if request.content_type[0] != JSON:
-        raise HTTPException(
-            status_code=HTTP_415_UNSUPPORTED_MEDIA_TYPE,
-            detail=gettext(language_of(request), N_("Send the request body as application/json.")),
-        )
+        raise HTTPException(status_code=HTTP_415_UNSUPPORTED_MEDIA_TYPE)

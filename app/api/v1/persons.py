@@ -45,7 +45,10 @@ def _out(p: Person) -> PersonOut:
         422,
         describe={
             403: "The user's roles do not allow registering persons, or the CSRF header is missing or wrong.",
-            409: "A person with this personal code is already registered in the municipality.",
+            409: (
+                "A person with this personal code is already registered in the municipality, or the "
+                "`x-atbalsts-tenant` header names another municipality than the session's."
+            ),
         },
     ),
     operation_class=ProblemOperation,

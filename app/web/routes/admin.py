@@ -30,6 +30,7 @@ PAGE = "admin/staff.html"
 LIST = "/admin/staff"
 ROLE_CHOICES = [(r.value, ROLE_LABELS[r]) for r in Role]
 SAVED = N_("Saved")
+ADDED = N_("Added")
 REMOVED = N_("Removed from this municipality's staff")
 
 
@@ -90,9 +91,9 @@ async def add_staff(
         return Template(template_name="admin/staff_new.html", context=bad, status_code=422)
     if not _fragment(request):
         return Redirect(path=LIST, status_code=303)
-    # A fresh form for the next person, the list with the new row, and "Saved" for screen readers.
+    # A fresh form for the next person, the list with the new row, and "Added" for screen readers.
     members = await list_staff(db, actor)
-    return _blocks(["add_form", "table", "status_oob"], members=members, oob=True, message=SAVED)
+    return _blocks(["add_form", "table", "status_oob"], members=members, oob=True, message=ADDED)
 
 
 @get("/{user_id:uuid}", name="staff.row")

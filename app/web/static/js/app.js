@@ -24,6 +24,50 @@ document.addEventListener("htmx:beforeSwap", (event) => {
   }
 });
 
+// Cancel in a dialog's form (data-resets-form="<form id>"), and Escape, which cancels the dialog too,
+// leave nothing behind: the form is emptied of what was typed and of the messages of a refused attempt,
+// so reopening the dialog shows a clean form. (form.reset() is not enough: after a 422 the typed values
+// are the inputs' own defaults.)
+const TYPED = ["text", "email", "password", "search", "tel", "url", "number", "textarea"];
+
+function clearForm(form) {
+  for (const field of form.elements) {
+    if (field.type === "checkbox" || field.type === "radio") {
+      field.checked = false;
+      field.defaultChecked = false;
+    } else if (TYPED.includes(field.type)) {  // not the hidden CSRF token, nor the buttons
+      field.value = "";
+      field.defaultValue = "";
+    }
+    field.removeAttribute("aria-invalid");
+    field.removeAttribute("autofocus");
+  }
+  form.querySelectorAll(".error, .alert.error").forEach((message) => message.remove());
+  // Descriptions that pointed at a removed message go; the hints stay.
+  form.querySelectorAll("[aria-describedby]").forEach((field) => {
+    const kept = field.getAttribute("aria-describedby").split(/\s+/)
+      .filter((id) => id && document.getElementById(id));
+    if (kept.length) field.setAttribute("aria-describedby", kept.join(" "));
+    else field.removeAttribute("aria-describedby");
+  });
+}
+
+function clearFormOf(control) {
+  const form = document.getElementById(control.dataset.resetsForm);
+  if (form) clearForm(form);
+}
+
+document.addEventListener("click", (event) => {
+  const cancel = event.target.closest("[data-resets-form]");
+  if (cancel) clearFormOf(cancel);
+});
+
+// "cancel" does not bubble: listened for on the way down.
+document.addEventListener("cancel", (event) => {
+  if (!(event.target instanceof HTMLDialogElement)) return;
+  event.target.querySelectorAll("[data-resets-form]").forEach(clearFormOf);
+}, true);
+
 // "Saved" and the like leave the status region after a while, so an old message does not linger on
 // screen; errors stay until the next message replaces them.
 let statusTimer = null;
