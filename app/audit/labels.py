@@ -18,6 +18,8 @@ AREA_LABELS: dict[str, str] = {
 ACTION_LABELS: dict[str, str] = {
     "people:person:create": N_("Person registered"),
     "auth:session:sign-in": N_("Signed in"),
+    "auth:session:switch-in": N_("Switched to this municipality"),
+    "auth:session:sign-out": N_("Signed out"),
     "auth:user:link-oidc": N_("Account linked to the identity provider"),
     "admin:membership:grant": N_("Roles granted"),
     "admin:membership:change-roles": N_("Roles changed"),
@@ -40,6 +42,7 @@ FIELD_LABELS: dict[str, str] = {
     "roles": N_("Roles"),
     "user_id": N_("User"),
     "method": N_("Sign-in method"),
+    "from": N_("Came from"),
     "matched_by": N_("Matched by"),
     "oidc_issuer": N_("Identity provider"),
     "oidc_subject": N_("Identity at the provider"),
