@@ -5,7 +5,6 @@ changes only this municipality's memberships, plus the account itself when it is
 from __future__ import annotations
 
 import hmac
-import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,21 +14,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.service import record_change
+from app.auth import rules
 from app.auth.models import Membership, User
 from app.auth.passwords import hash_password
 from app.auth.principal import Actor
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.i18n import N_, latvian_sort_key
-from app.permissions import ROLE_PERMISSIONS, Permission, Role, permissions_for
+from app.permissions import ROLE_PERMISSIONS, Permission, permissions_for
 
-USERNAME = re.compile(r"[a-z0-9][a-z0-9._@-]{2,149}")
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
-MIN_PASSWORD = 12
 # Roles that can manage staff: a municipality must always keep someone holding one of them.
 MANAGER_ROLES = [r.value for r, granted in ROLE_PERMISSIONS.items() if Permission.USER_MANAGE in granted]
-BAD_USERNAME = N_(
-    "Use 3 to 150 characters: small Latin letters, digits and . _ - @, starting with a letter or digit."
-)
 SELF_LOCKOUT = N_("You cannot take away your own right to manage staff; another head of service can do it.")
 USERNAME_TAKEN = N_(
     "This user name is already taken. To add an existing account, enter the e-mail address registered for it."
@@ -55,34 +49,15 @@ class _NewStaff:
     password: str | None
 
 
-def _roles(roles: Sequence[str], errors: dict[str, list[str]]) -> list[str]:
-    """Known municipal roles, without repeats, in the order of `Role`."""
-    chosen = set(roles)
-    if not chosen or chosen - {r.value for r in Role}:
-        errors["roles"] = [N_("Choose at least one role.")]
-    return [r.value for r in Role if r.value in chosen]
-
-
 def _validate(
     username: str, full_name: str, email: str, roles: Sequence[str], password: str | None
 ) -> _NewStaff:
-    errors: dict[str, list[str]] = {}
-    username = username.strip().lower()
-    full_name = " ".join(full_name.split())
-    email = email.strip()
-    if not username:
-        errors["username"] = [N_("Enter a user name.")]
-    elif not USERNAME.fullmatch(username):
-        errors["username"] = [BAD_USERNAME]
-    if not full_name:
-        errors["full_name"] = [N_("Enter the full name.")]
-    elif len(full_name) > 200:
-        errors["full_name"] = [N_("The full name is too long (at most 200 characters).")]
-    if not EMAIL.fullmatch(email) or len(email) > 254:
-        errors["email"] = [N_("Enter a valid e-mail address, such as name@novads.lv.")]
-    chosen = _roles(roles, errors)
-    if password is not None and len(password) < MIN_PASSWORD:
-        errors["password"] = [N_("The password must be at least 12 characters long.")]
+    errors: rules.Errors = {}
+    username = rules.clean_username(username, errors)
+    full_name = rules.clean_full_name(full_name, errors)
+    email = rules.clean_email(email, errors)
+    chosen = rules.chosen_roles(roles, errors)
+    rules.check_password(password, errors)
     if errors:
         raise InvalidInput(errors)
     return _NewStaff(username, full_name, email, chosen, password)
@@ -229,7 +204,7 @@ async def add_staff_member(
 async def change_roles(session: AsyncSession, actor: Actor, user_id: uuid.UUID, roles: Sequence[str]) -> None:
     actor.require(Permission.USER_MANAGE)
     errors: dict[str, list[str]] = {}
-    chosen = _roles(roles, errors)
+    chosen = rules.chosen_roles(roles, errors)
     if not errors and user_id == actor.user_id and Permission.USER_MANAGE not in permissions_for(chosen):
         errors["roles"] = [SELF_LOCKOUT]
     if errors:

@@ -11,13 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from app.audit.service import record_change
+from app.auth import rules
 from app.auth.models import Membership, User
 from app.auth.passwords import hash_password, needs_rehash, verify_password
 from app.auth.principal import Actor, TenantChoice
 from app.auth.throttle import LoginThrottle
 from app.errors import DomainError, InvalidInput
 from app.i18n import N_, latvian_sort_key
-from app.permissions import NationalRole, Role
 from app.tenants.models import Tenant
 
 
@@ -97,18 +97,6 @@ async def load_actor(session: AsyncSession, user_id: uuid.UUID, tenant_id: uuid.
     )
 
 
-def default_tenant(actor_memberships: Sequence[TenantChoice]) -> uuid.UUID | None:
-    return actor_memberships[0].tenant_id if actor_memberships else None
-
-
-def validate_roles(roles: Sequence[str]) -> list[str]:
-    valid = {r.value for r in Role}
-    unknown = [r for r in roles if r not in valid]
-    if unknown or not roles:
-        raise InvalidInput({"roles": [N_("Unknown or missing role.")]})
-    return list(roles)
-
-
 def create_user(
     session: Session,
     *,
@@ -119,16 +107,15 @@ def create_user(
     national_roles: Sequence[str] = (),
     locale: str = "lv",
 ) -> User:
-    """Creates the national account (sync: the CLI and demo loader run it). Idempotent by user name:
-    an existing account gets the new password and name."""
-    username = username.strip().lower()
-    errors: dict[str, list[str]] = {}
-    if not username or len(username) > 150:
-        errors["username"] = [N_("Enter a user name.")]
-    if password is not None and len(password) < 8:
-        errors["password"] = [N_("The password must be at least 8 characters long.")]
-    if any(r not in {n.value for n in NationalRole} for r in national_roles):
-        errors["national_roles"] = [N_("Unknown or missing role.")]
+    """Creates the national account (sync: the CLI and demo loader run it), by the same rules as the
+    staff page. Idempotent by user name: an existing account gets the new password and name."""
+    errors: rules.Errors = {}
+    username = rules.clean_username(username, errors)
+    full_name = rules.clean_full_name(full_name, errors)
+    if email is not None:
+        email = rules.clean_email(email, errors)
+    rules.check_password(password, errors)
+    national_roles = rules.check_national_roles(national_roles, errors)
     if errors:
         raise InvalidInput(errors)
     user = session.scalar(select(User).where(User.username == username))
@@ -149,7 +136,10 @@ def grant_membership(
     session: Session, *, acting_user_id: uuid.UUID | None, user_id: uuid.UUID, roles: Sequence[str]
 ) -> Membership:
     """Gives a user roles in the session's municipality (tenant-bound session), audited."""
-    roles = validate_roles(roles)
+    errors: rules.Errors = {}
+    roles = rules.chosen_roles(roles, errors)
+    if errors:
+        raise InvalidInput(errors)
     tenant_id = session.info["tenant_id"]
     membership = session.scalar(
         select(Membership).where(Membership.tenant_id == tenant_id, Membership.user_id == user_id)

@@ -38,7 +38,10 @@ def test_seed_and_create_user(cli_env, rw_sessions, capsys: pytest.CaptureFixtur
 
 
 def test_create_user_refuses_bad_input(cli_env) -> None:
-    with pytest.raises(SystemExit, match="8"):
-        main(["create-user", "x.y", "--name", "X", "--password", "short"])
+    # The same account rules as the staff page (app/auth/rules.py): 12 characters at least.
+    with pytest.raises(SystemExit, match="at least 12"):
+        main(["create-user", "x.y", "--name", "X", "--password", "short-pass1"])
+    with pytest.raises(SystemExit, match="username"):
+        main(["create-user", "Ģirts Ķ", "--name", "X", "--password", "long-enough-12"])
     with pytest.raises(SystemExit, match="no municipality"):
         main(["create-user", "x.y", "--name", "X", "--password", "long-enough-1", "--municipality", "no"])
