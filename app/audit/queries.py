@@ -86,6 +86,24 @@ def _limit(limit: int) -> int:
     return max(1, min(limit, MAX_LIMIT))
 
 
+def _newest_first(
+    stmt: Select[*Ts],
+    at: Any,
+    id_: Any,
+    *,
+    after: Position | None,
+    limit: int,
+    day_from: dt.date | None,
+    day_to: dt.date | None,
+) -> Select[*Ts]:
+    """One keyset page of a log, newest first, within whole local days: `limit + 1` rows, the extra one
+    telling whether a next page exists (page_of)."""
+    stmt = stmt.order_by(at.desc(), id_.desc()).limit(limit + 1)
+    if after is not None:
+        stmt = stmt.where(older_than(after, at, id_))
+    return _window(stmt, at, day_from, day_to)
+
+
 def _connected(tenant: uuid.UUID, user_id: Any) -> ColumnElement[bool]:
     """The user is (or was) connected to this municipality: a member now, or in its change log as the
     actor or in its access log as the reader (both indexed by tenant and user)."""
@@ -146,18 +164,16 @@ async def change_log_page(
         )
         .outerjoin(User, User.id == ChangeLog.actor_user_id)
         .where(ChangeLog.tenant_id == _tenant(session))
-        .order_by(ChangeLog.occurred_at.desc(), ChangeLog.id.desc())
-        .limit(limit + 1)
     )
-    if after is not None:
-        stmt = stmt.where(older_than(after, ChangeLog.occurred_at, ChangeLog.id))
+    stmt = _newest_first(
+        stmt, ChangeLog.occurred_at, ChangeLog.id, after=after, limit=limit, day_from=day_from, day_to=day_to
+    )
     if action_prefix:
         stmt = stmt.where(ChangeLog.action.startswith(action_prefix, autoescape=True))
     if entity_type:
         stmt = stmt.where(ChangeLog.entity_type == entity_type)
     if actor_user_id is not None:
         stmt = stmt.where(ChangeLog.actor_user_id == actor_user_id)
-    stmt = _window(stmt, ChangeLog.occurred_at, day_from, day_to)
     found = (await session.execute(stmt)).all()
     # The staff the snapshots name (a membership's user_id), in one batch; no statement when there are none.
     mentioned = {r.id: set(_user_ids(r.before, r.after)) for r in found[:limit]}
@@ -203,16 +219,14 @@ async def access_log_page(
         )
         .outerjoin(User, User.id == AccessLog.user_id)
         .where(AccessLog.tenant_id == _tenant(session))
-        .order_by(AccessLog.occurred_at.desc(), AccessLog.id.desc())
-        .limit(limit + 1)
     )
-    if after is not None:
-        stmt = stmt.where(older_than(after, AccessLog.occurred_at, AccessLog.id))
+    stmt = _newest_first(
+        stmt, AccessLog.occurred_at, AccessLog.id, after=after, limit=limit, day_from=day_from, day_to=day_to
+    )
     if person_id is not None:
         stmt = stmt.where(AccessLog.person_id == person_id)
     if user_id is not None:
         stmt = stmt.where(AccessLog.user_id == user_id)
-    stmt = _window(stmt, AccessLog.occurred_at, day_from, day_to)
     found = (await session.execute(stmt)).all()
     # Persons belong to the people domain: their names come through its queries, in one batch.
     names = await person_names(session, {r.person_id for r in found[:limit]})
