@@ -111,23 +111,16 @@ def cmd_web(args: argparse.Namespace) -> None:
     os.execvp(sys.executable, [sys.executable, *_web_command(args.host, args.port, args.workers, args.dev)])  # noqa: S606
 
 
+def granian_args(factory: str, host: str, port: int, workers: int) -> list[str]:
+    """Granian serving an app factory (also used by the benchmarks, so they measure what runs)."""
+    return ["-m", "granian", "--interface", "asgi", "--factory", "--host", host, "--port", str(port),
+            "--workers", str(workers), factory]  # fmt: skip
+
+
 def _web_command(host: str, port: int, workers: int, dev: bool) -> list[str]:
     if dev:
         return ["-m", "uvicorn", "--factory", "app.main:create_served_app", "--host", host, f"--port={port}"]
-    return [
-        "-m",
-        "granian",
-        "--interface",
-        "asgi",
-        "--factory",
-        "--host",
-        host,
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-        "app.main:create_served_app",
-    ]
+    return granian_args("app.main:create_served_app", host, port, workers)
 
 
 def cmd_run(args: argparse.Namespace) -> None:

@@ -6,7 +6,6 @@ import contextlib
 import ctypes
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+
+from app.cli import granian_args
+from app.devservers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT_S = 60.0
@@ -50,29 +52,9 @@ class RunningServer:
             return "(no log)"
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def granian_command(factory: str, port: int, workers: int) -> list[str]:
-    """The same command for the app and the baseline; mirrors `atbalsts web` (app/cli.py)."""
-    return [
-        sys.executable,
-        "-m",
-        "granian",
-        "--interface",
-        "asgi",
-        "--factory",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-        factory,
-    ]
+    """The same command for the app and the baseline as `atbalsts web` uses."""
+    return [sys.executable, *granian_args(factory, "127.0.0.1", port, workers)]
 
 
 def _child_setup(cpus: frozenset[int] | None) -> Callable[[], None]:
