@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, MetaData, func
+from sqlalchemy import DateTime, ForeignKey, ForeignKeyConstraint, Integer, MetaData, func
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -37,4 +37,20 @@ class TenantOwned:
 class Timestamped:
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), nullable=False
+    )
+
+
+class Versioned:
+    """Optimistic locking for inline edits: a form carries the version it read; a stale one gets 409."""
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+
+
+def tenant_fk(column: str, target: str, **kwargs: object) -> ForeignKeyConstraint:
+    """Composite foreign key `(tenant_id, column) → target(tenant_id, id)` (design §3): a row can only ever
+    point at a row of its own tenant, and Citus can co-locate the pair."""
+    return ForeignKeyConstraint(
+        ["tenant_id", column],
+        [f"app.{target}.tenant_id", f"app.{target}.id"],
+        **kwargs,  # type: ignore[arg-type]
     )

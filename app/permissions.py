@@ -11,8 +11,14 @@ class Permission(StrEnum):
     PERSON_VIEW = "people:person:view"
     PERSON_CREATE = "people:person:create"
     PERSON_EDIT = "people:person:edit"
+    PERSON_IMPORT = "people:person:import"
     CASE_VIEW = "cases:case:view"
-    CASE_NOTE_ADD = "cases:note:add"
+    CASE_CREATE = "cases:case:create"
+    CASE_EDIT = "cases:case:edit"  # close, reopen, change the responsible worker and assigned staff
+    CASE_NOTE_ADD = "cases:note:add"  # any timeline entry: note, journal, home visit, consultation, call
+    DOCUMENT_UPLOAD = "documents:document:upload"
+    REGISTER_EDIT = "documents:register:edit"
+    ACTIVITY_REPORT_VIEW = "cases:activity:report"  # every worker's activity report (own is always allowed)
     APPLICATION_VIEW = "assistance:application:view"
     APPLICATION_CREATE = "assistance:application:create"
     APPLICATION_DECIDE = "assistance:application:decide"
@@ -41,11 +47,24 @@ class NationalRole(StrEnum):
 
 
 P = Permission
-_CASEWORK = {P.PERSON_VIEW, P.PERSON_CREATE, P.PERSON_EDIT, P.CASE_VIEW, P.CASE_NOTE_ADD, P.NOTIFICATION_SEND}
+_CASEWORK = {
+    P.PERSON_VIEW,
+    P.PERSON_CREATE,
+    P.PERSON_EDIT,
+    P.CASE_VIEW,
+    P.CASE_CREATE,
+    P.CASE_EDIT,
+    P.CASE_NOTE_ADD,
+    P.DOCUMENT_UPLOAD,
+    P.REGISTER_EDIT,
+    P.NOTIFICATION_SEND,
+}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.SOCIAL_WORKER: frozenset(_CASEWORK | {P.APPLICATION_VIEW, P.APPLICATION_CREATE}),
-    Role.CASE_MANAGER: frozenset(_CASEWORK | {P.APPLICATION_VIEW, P.APPLICATION_CREATE, P.REPORT_VIEW}),
+    Role.CASE_MANAGER: frozenset(
+        _CASEWORK | {P.APPLICATION_VIEW, P.APPLICATION_CREATE, P.REPORT_VIEW, P.ACTIVITY_REPORT_VIEW}
+    ),
     Role.BENEFIT_OFFICER: frozenset(
         _CASEWORK | {P.APPLICATION_VIEW, P.APPLICATION_CREATE, P.APPLICATION_DECIDE, P.PAYMENT_VIEW}
     ),
@@ -53,7 +72,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.HEAD_OF_SERVICE: frozenset(
         _CASEWORK
         | {P.APPLICATION_VIEW, P.APPLICATION_CREATE, P.APPLICATION_DECIDE, P.PAYMENT_VIEW, P.REPORT_VIEW}
-        | {P.AUDIT_VIEW, P.USER_MANAGE, P.OUTBOX_VIEW}
+        | {P.AUDIT_VIEW, P.USER_MANAGE, P.OUTBOX_VIEW, P.PERSON_IMPORT, P.ACTIVITY_REPORT_VIEW}
     ),
     Role.READONLY_INSTITUTION: frozenset({P.PERSON_VIEW, P.CASE_VIEW}),
     Role.AUDITOR: frozenset({P.PERSON_VIEW, P.CASE_VIEW, P.APPLICATION_VIEW, P.PAYMENT_VIEW, P.AUDIT_VIEW}),

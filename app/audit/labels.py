@@ -11,12 +11,37 @@ from app.permissions import ROLE_LABELS
 # Areas are the first part of an action name: the viewer filters by them.
 AREA_LABELS: dict[str, str] = {
     "people:": N_("Persons"),
+    "cases:": N_("Cases"),
+    "documents:": N_("Documents"),
     "auth:": N_("Sign-in and accounts"),
     "admin:": N_("Administration"),
 }
 
 ACTION_LABELS: dict[str, str] = {
     "people:person:create": N_("Person registered"),
+    "people:person:edit": N_("Person's data changed"),
+    "people:person:change-code": N_("Personal code changed"),
+    "people:address:add": N_("Address added"),
+    "people:address:end": N_("Address ended"),
+    "people:flag:add": N_("Disability or pension period added"),
+    "people:flag:end": N_("Disability or pension period ended"),
+    "people:household:create": N_("Household created"),
+    "people:household:edit": N_("Household changed"),
+    "people:member:add": N_("Household member added"),
+    "people:member:leave": N_("Household member left"),
+    "people:relationship:add": N_("Relationship added"),
+    "people:relationship:remove": N_("Relationship removed"),
+    "people:import:commit": N_("Persons imported"),
+    "cases:case:open": N_("Case opened"),
+    "cases:case:edit": N_("Case changed"),
+    "cases:case:close": N_("Case closed"),
+    "cases:case:reopen": N_("Case reopened"),
+    "cases:assignment:add": N_("Staff assigned to the case"),
+    "cases:assignment:remove": N_("Staff removed from the case"),
+    "cases:entry:add": N_("Case activity recorded"),
+    "cases:entry:edit": N_("Case activity changed"),
+    "documents:document:upload": N_("Document uploaded"),
+    "documents:register:add": N_("Document registered"),
     "auth:session:sign-in": N_("Signed in"),
     "auth:session:switch-in": N_("Switched to this municipality"),
     "auth:session:sign-out": N_("Signed out"),
@@ -29,6 +54,17 @@ ACTION_LABELS: dict[str, str] = {
 
 ENTITY_LABELS: dict[str, str] = {
     "person": N_("Person"),
+    "household": N_("Household"),
+    "household_member": N_("Household membership"),
+    "relationship": N_("Relationship"),
+    "person_address": N_("Address"),
+    "person_flag": N_("Disability or pension period"),
+    "import_job": N_("Import"),
+    "case": N_("Case"),
+    "case_assignment": N_("Case assignment"),
+    "case_entry": N_("Case activity"),
+    "document": N_("Document"),
+    "register_entry": N_("Register entry"),
     "user": N_("Staff account"),
     "membership": N_("Roles in the municipality"),
 }
@@ -79,6 +115,12 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
 # Why a person's record was opened (the access log's purpose).
 PURPOSE_LABELS: dict[str, str] = {
     "api": N_("Read through the API"),
+    "case_work": N_("Case work"),
+    "assessment": N_("Needs or means assessment"),
+    "benefit_decision": N_("Benefit decision"),
+    "service_provision": N_("Service provision"),
+    "supervision": N_("Supervision"),
+    "data_subject_request": N_("The person's own request"),
 }
 
 

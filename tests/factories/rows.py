@@ -8,11 +8,29 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, Connection, Date, DateTime, Integer, Numeric, String, Table, Text, insert
+from sqlalchemy import (
+    Boolean,
+    Connection,
+    Date,
+    DateTime,
+    Integer,
+    LargeBinary,
+    Numeric,
+    String,
+    Table,
+    Text,
+    insert,
+)
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
 from app.ids import uuid7
 from app.metadata import metadata
+
+
+# Tables whose check constraint needs exactly one of several optional references: the one to fill.
+_REQUIRED_CHOICE = {"cases": "person_id"}
+# Columns whose check constraint admits only certain values.
+_CHECKED_VALUES = {("document_register", "direction"): "in"}
 
 
 def tenant_tables() -> list[Table]:
@@ -27,6 +45,8 @@ def _value(column: Any) -> Any:
         return ["x"]
     if isinstance(t, JSONB):
         return {"k": "v"}
+    if isinstance(t, LargeBinary):
+        return b"x"
     if isinstance(t, Boolean):
         return True
     if isinstance(t, Integer):
@@ -51,9 +71,12 @@ def insert_row(conn: Connection, table: Table, tenant_id: uuid.UUID, **overrides
         target = fk.referred_table
         if target.name == "tenants":
             continue
-        local = [c.name for c in fk.columns]
+        local = [c.name for c in fk.columns if c.name != "tenant_id"]
         if all(name in overrides for name in local):
             continue
+        optional = all(table.c[name].nullable for name in local)
+        if optional and _REQUIRED_CHOICE.get(table.name) not in local:
+            continue  # optional references stay empty (a check may allow only one of them)
         parent = _insert_user(conn) if target.name == "users" else insert_row(conn, target, tenant_id)
         for elem in fk.elements:
             values[elem.parent.name] = parent[elem.column.name]
@@ -62,7 +85,7 @@ def insert_row(conn: Connection, table: Table, tenant_id: uuid.UUID, **overrides
             continue
         if column.nullable or column.server_default is not None:
             continue
-        values[column.name] = _value(column)
+        values[column.name] = _CHECKED_VALUES.get((table.name, column.name)) or _value(column)
     values.update(overrides)
     conn.execute(insert(table).values(**values))
     return values
