@@ -31,7 +31,7 @@ from app.dbsetup import head_revision
 from app.web.deps import provide_actor, provide_db, retrieve_actor
 from app.web.errors import EXCEPTION_HANDLERS
 from app.web.headers import add_response_headers
-from app.web.routes import admin, audit, auth, home, oidc
+from app.web.routes import admin, audit, auth, home, oidc, people
 from app.web.sessions import SessionConfig
 from app.web.state import Resources
 from app.web.templating import setup_environment
@@ -110,6 +110,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             home.router,
             audit.router,
             admin.router,
+            people.router,
             health.router,
             health.favicon,
             Metrics,

@@ -4,6 +4,7 @@ from app.audit import models as _audit  # noqa: F401
 from app.auth import models as _auth  # noqa: F401
 from app.documents import models as _documents  # noqa: F401
 from app.domains.cases import models as _cases  # noqa: F401
+from app.domains.households import models as _households  # noqa: F401
 from app.domains.people import models as _people  # noqa: F401
 from app.models import Base
 from app.notifications import models as _notifications  # noqa: F401

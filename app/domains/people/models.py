@@ -1,4 +1,5 @@
-"""Persons (klienti), their addresses and periods, households and family relationships.
+"""Persons (klienti): identity, contacts, addresses and periods (disability, pension), former codes,
+and the import jobs that bring them in from incumbent systems.
 
 Every table is tenant-owned: the same human being known to two municipalities is two rows, one in each,
 linked only by the personal code through audited cross-municipality acts (design §3)."""
@@ -19,7 +20,6 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
-    Text,
     UniqueConstraint,
     func,
 )
@@ -109,53 +109,6 @@ class PersonFlag(Timestamped, TenantOwned, Base):
     kind: Mapped[str] = mapped_column(String(20))  # disability | pensioner
     detail: Mapped[str | None] = mapped_column(String(50))  # disability group I/II/III, pension type
     valid_from: Mapped[date] = mapped_column(Date)
-    valid_to: Mapped[date | None] = mapped_column(Date)
-
-
-class Household(Versioned, Timestamped, TenantOwned, Base):
-    __tablename__ = "households"
-
-    label: Mapped[str] = mapped_column(String(200))
-    note: Mapped[str | None] = mapped_column(Text)
-
-
-class HouseholdMember(Timestamped, TenantOwned, Base):
-    """A person's membership of a household over a period; `left_on` is the last day, inclusive. A person is
-    in at most one household of a municipality on any day (checked by the service under a row lock: the
-    embedded database ships no btree_gist for an exclusion constraint)."""
-
-    __tablename__ = "household_members"
-    __table_args__ = (
-        tenant_fk("household_id", "households"),
-        tenant_fk("person_id", "persons"),
-        Index(None, "tenant_id", "household_id"),
-        Index(None, "tenant_id", "person_id"),
-        CheckConstraint("left_on IS NULL OR left_on >= joined_on", name="period"),
-    )
-
-    household_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    person_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    role: Mapped[str] = mapped_column(String(20))  # head, spouse, partner, child, parent, …
-    joined_on: Mapped[date] = mapped_column(Date)
-    left_on: Mapped[date | None] = mapped_column(Date)
-
-
-class Relationship(Timestamped, TenantOwned, Base):
-    """One direction of a family relationship; the service always writes and removes both directions
-    (parent ↔ child, guardian ↔ ward, spouse ↔ spouse, …) so the graph stays symmetric."""
-
-    __tablename__ = "relationships"
-    __table_args__ = (
-        tenant_fk("person_id", "persons"),
-        tenant_fk("related_person_id", "persons"),
-        UniqueConstraint("tenant_id", "person_id", "related_person_id", "kind"),
-        CheckConstraint("person_id <> related_person_id", name="not_self"),
-    )
-
-    person_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    related_person_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    kind: Mapped[str] = mapped_column(String(20))  # what related_person is to person: parent, child, …
-    valid_from: Mapped[date | None] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
 
 

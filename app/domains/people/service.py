@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.audit.service import record_change
+from app.audit.service import record_access, record_change
 from app.auth.principal import Actor
 from app.domains.people.models import Person
+from app.domains.people.queries import PersonHeader, person_header
 from app.domains.people.rules import InvalidPersonalCode, normalise_name, parse_personal_code
-from app.errors import Conflict, InvalidInput
+from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import N_
 from app.permissions import Permission
 
@@ -89,3 +91,31 @@ async def register_person(session: AsyncSession, actor: Actor, data: NewPerson, 
         },
     )
     return person
+
+
+PURPOSES = ("case_work", "assessment", "benefit_decision", "service_provision", "supervision")
+
+
+async def open_person(
+    session: AsyncSession,
+    actor: Actor,
+    person_id: uuid.UUID,
+    *,
+    purpose: str = "case_work",
+    context: str | None = None,
+) -> PersonHeader:
+    """Every view of a person's data goes through here: the permission is checked, the view is written to
+    the access log (who, when, why, which part) in the same transaction, and the page header is returned.
+    A person of another municipality, or none, is "not found"."""
+    actor.require(Permission.PERSON_VIEW)
+    header = await person_header(session, person_id)
+    if header is None:
+        raise NotFound(N_("No such person."))
+    record_access(
+        session,
+        user_id=actor.user_id,
+        person_id=person_id,
+        purpose=purpose if purpose in PURPOSES else "case_work",
+        context=context,
+    )
+    return header
