@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.domains.people.models import Person
+from app.domains.people.models import FormerPersonalCode, Person
 
 
 async def person_count(session: AsyncSession) -> int:
@@ -80,3 +80,13 @@ async def person_header(session: AsyncSession, person_id: uuid.UUID) -> PersonHe
         died_on=row.died_on,
         version=row.version,
     )
+
+
+async def person_id_by_code(session: AsyncSession, code: str) -> uuid.UUID | None:
+    """The person with this normalised personal code (current or former), or None."""
+    found = await session.scalar(select(Person.id).where(Person.personal_code == code))
+    if found is None:
+        found = await session.scalar(
+            select(FormerPersonalCode.person_id).where(FormerPersonalCode.code == code)
+        )
+    return found
