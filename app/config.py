@@ -42,6 +42,7 @@ class Settings:
     oidc_redirect_uri: str = "http://127.0.0.1:8000/auth/oidc/callback"
     public_url: str = "http://127.0.0.1:8000"
     debug: bool = False
+    max_upload_bytes: int = 20 * 1024 * 1024  # documents uploaded to a case file
     extra: dict[str, str] = field(default_factory=dict)
 
     def _url(self, explicit: str | None, user: str, password: str, driver: str) -> URL:
@@ -106,4 +107,5 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         oidc_redirect_uri=env.get("OIDC_REDIRECT_URI", Settings.oidc_redirect_uri),
         public_url=env.get("PUBLIC_URL", Settings.public_url),
         debug=_bool(env.get("DEBUG")),
+        max_upload_bytes=int(env.get("MAX_UPLOAD_BYTES", str(Settings.max_upload_bytes))),
     )

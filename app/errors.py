@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 
 class DomainError(Exception):
     status_code = 400
@@ -31,6 +33,12 @@ class Forbidden(DomainError):
 class Conflict(DomainError):
     status_code = 409
     title = "Conflict"
+
+    def __init__(self, detail: str = "", *, existing: tuple[str, uuid.UUID] | None = None) -> None:
+        super().__init__(detail)
+        # The record the request collides with (entity type, id), e.g. ("person", id) for a personal code
+        # already registered: pages link to it and problem details give its address.
+        self.existing = existing
 
 
 class InvalidInput(DomainError):

@@ -31,7 +31,22 @@ from app.dbsetup import head_revision
 from app.web.deps import provide_actor, provide_db, retrieve_actor
 from app.web.errors import EXCEPTION_HANDLERS
 from app.web.headers import add_response_headers
-from app.web.routes import admin, audit, auth, home, oidc, people
+from app.web.routes import (
+    activity,
+    admin,
+    audit,
+    auth,
+    case_acts,
+    case_entries,
+    cases,
+    documents,
+    home,
+    imports,
+    oidc,
+    people,
+    register,
+)
+from app.web.routes import households as household_pages
 from app.web.sessions import SessionConfig
 from app.web.state import Resources
 from app.web.templating import setup_environment
@@ -111,6 +126,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
             audit.router,
             admin.router,
             people.router,
+            cases.router,
+            case_acts.router,
+            case_entries.router,
+            documents.router(settings),
+            register.router(settings),
+            activity.router,
+            household_pages.router,
+            imports.router,
             health.router,
             health.favicon,
             Metrics,

@@ -21,11 +21,13 @@ from dramatiq.middleware import (
     TimeLimit,
 )
 
+from app.domains.people.importing import RUN_IMPORT
 from app.notifications.email import SEND_EMAIL
-from workers.actors import email
+from workers.actors import email, imports
 from workers.deps import WorkerDeps
 
 NOTIFICATIONS = "notifications"
+IMPORTS = "imports"
 
 MINUTE_MS = 60_000
 HOUR_MS = 60 * MINUTE_MS
@@ -69,9 +71,18 @@ def close_broker(broker: dramatiq.Broker) -> None:
 
 def register_actors(broker: dramatiq.Broker, deps: WorkerDeps) -> dict[str, dramatiq.Actor[Any, Any]]:
     """Declare every actor on `broker`, bound to `deps`. Actor names are the outbox `actor` values."""
-    declared = [
+    declared: list[dramatiq.Actor[Any, Any]] = [
         dramatiq.actor(broker=broker, actor_name=SEND_EMAIL, queue_name=NOTIFICATIONS, time_limit=MINUTE_MS)(
             email.make_send_email(deps)
         ),
+        # An import of 100 000 rows takes minutes, not hours; a failed run is retried a few times only
+        # (each retry runs the whole file again, and the page offers "Try again" after that).
+        dramatiq.actor(
+            broker=broker,
+            actor_name=RUN_IMPORT,
+            queue_name=IMPORTS,
+            time_limit=30 * MINUTE_MS,
+            max_retries=3,
+        )(imports.make_import_file(deps)),
     ]
     return {a.actor_name: a for a in declared}

@@ -41,8 +41,9 @@ def run_worker(
     namespace: str = "atbalsts",
 ) -> None:
     """Run until `stop_event` is set, then finish the messages in hand and return."""
-    # One connection per worker thread, and a spare.
-    rw = make_sync_engine(settings.runtime_url(), pool_size=threads, max_overflow=1)
+    # One connection per worker thread, and a spare; an import run holds a second one for its progress
+    # updates (short transactions beside its long data transaction), hence the overflow.
+    rw = make_sync_engine(settings.runtime_url(), pool_size=threads, max_overflow=threads + 1)
     broker = make_broker(settings.redis_url, namespace=namespace)
     register_actors(broker, WorkerDeps.from_settings(settings, sync_session_factory(rw)))
     relay_thread = None

@@ -5,11 +5,31 @@ from __future__ import annotations
 from litestar import Router
 
 from app.api.v1.body import require_json_body
+from app.api.v1.cases import create_entry, get_case, list_entries
+from app.api.v1.households import (
+    add_member_api,
+    create_household_api,
+    get_household,
+    get_person_household,
+)
 from app.api.v1.me import me
-from app.api.v1.persons import create_person, get_person
+from app.api.v1.persons import create_person, get_person, get_person_access_log, list_persons
 
 router = Router(
     path="/api/v1",
-    route_handlers=[me, create_person, get_person],
+    route_handlers=[
+        me,
+        list_persons,
+        create_person,
+        get_person,
+        get_person_access_log,
+        get_case,
+        list_entries,
+        create_entry,
+        create_household_api,
+        get_household,
+        add_member_api,
+        get_person_household,
+    ],
     before_request=require_json_body,  # 415 for a body that is not JSON
 )

@@ -5,6 +5,10 @@ An action, entity type, field, value or purpose without a label is shown by its 
 
 from __future__ import annotations
 
+from app.documents.rules import DIRECTIONS
+from app.domains.cases.rules import CASE_TYPES, ENTRY_KINDS
+from app.domains.households.rules import MEMBER_ROLES, RELATIONSHIP_KINDS
+from app.domains.people.rules import LEGAL_STATUSES, OTHER_ID_KINDS, SEXES
 from app.i18n import N_
 from app.permissions import ROLE_LABELS
 
@@ -29,6 +33,7 @@ ACTION_LABELS: dict[str, str] = {
     "people:household:edit": N_("Household changed"),
     "people:member:add": N_("Household member added"),
     "people:member:leave": N_("Household member left"),
+    "people:member:edit": N_("Household membership corrected"),
     "people:relationship:add": N_("Relationship added"),
     "people:relationship:remove": N_("Relationship removed"),
     "people:import:commit": N_("Persons imported"),
@@ -86,10 +91,60 @@ FIELD_LABELS: dict[str, str] = {
     "full_name": N_("Name"),
     "email": N_("E-mail"),
     "password_set": N_("Password set"),
+    # households
+    "household_id": N_("Household"),
+    "related_person_id": N_("Related person"),
+    "role": N_("Role in the household"),
+    "joined_on": N_("Member from"),
+    "left_on": N_("Until (last day)"),
+    "inverse_kind": N_("Seen from the related person"),
+    # persons (the client register)
+    "other_id_kind": N_("Document"),
+    "other_id": N_("Document number"),
+    "citizenship": N_("Citizenship"),
+    "legal_status": N_("Legal status"),
+    "preferred_language": N_("Preferred language"),
+    "phone": N_("Phone"),
+    "died_on": N_("Date of death"),
+    "person_id": N_("Person"),
+    "line": N_("Street, house, flat"),
+    "locality": N_("City, town or parish"),
+    "postal_code": N_("Postal code"),
+    "atvk": N_("ATVK code"),
+    "valid_from": N_("From"),
+    "valid_to": N_("To"),
+    "detail": N_("Group or type"),
+    # the case file (cases, timeline entries, documents, the register)
+    "number": N_("Number"),
+    "title": N_("Title"),
+    "case_types": N_("Case types"),
+    "sensitive": N_("Restricted access"),
+    "responsible_user_id": N_("Responsible worker"),
+    "opened_on": N_("Opened on"),
+    "closed_on": N_("Closed on"),
+    "close_reason": N_("Reason for closing"),
+    "case": N_("Case"),
+    "entry_kind": N_("Kind"),
+    "occurred_on": N_("Date"),
+    "duration_minutes": N_("Duration (minutes)"),
+    "staff_user_id": N_("Staff member"),
+    "subject": N_("Subject"),
+    "text_length": N_("Length of the text"),
+    "findings_length": N_("Length of the findings"),
+    "texts_changed": N_("Texts changed"),
+    "filename": N_("File name"),
+    "content_type": N_("File type"),
+    "size_bytes": N_("Size (bytes)"),
+    "sha256": N_("SHA-256 checksum"),
+    "direction": N_("Direction"),
+    "registered_on": N_("Registered on"),
+    "document_date": N_("Document date"),
+    "correspondent": N_("Sender or addressee"),
+    "document_id": N_("Document"),
 }
 
 # Snapshot fields holding a staff account's id: shown as the person's name where they may be named.
-USER_ID_FIELDS = frozenset({"user_id"})
+USER_ID_FIELDS = frozenset({"user_id", "responsible_user_id", "staff_user_id"})
 
 YES = N_("Yes")
 NO = N_("No")
@@ -106,10 +161,18 @@ MATCHED_BY_LABELS: dict[str, str] = {
 
 # Labels of the typed values of a field (a list's items each), by field.
 VALUE_LABELS: dict[str, dict[str, str]] = {
+    "legal_status": LEGAL_STATUSES,
+    "other_id_kind": OTHER_ID_KINDS,
+    "sex": SEXES,
+    "role": MEMBER_ROLES,
+    "inverse_kind": RELATIONSHIP_KINDS,
     "roles": ROLE_LABELS,
     "national_roles": ROLE_LABELS,
     "method": SIGN_IN_METHOD_LABELS,
     "matched_by": MATCHED_BY_LABELS,
+    "case_types": CASE_TYPES,
+    "entry_kind": ENTRY_KINDS,
+    "direction": DIRECTIONS,
 }
 
 # Why a person's record was opened (the access log's purpose).

@@ -19,7 +19,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from sqlalchemy.exc import DataError
 
-from app.errors import DomainError, InvalidInput
+from app.errors import Conflict, DomainError, InvalidInput
 from app.i18n import N_, gettext
 from app.web.templating import language_of
 
@@ -52,6 +52,20 @@ DETAILS = {
 }
 
 
+# Where a record named by a conflict lives: (page, API address) by entity type.
+EXISTING_RECORDS = {"person": ("/persons/{id}", "/api/v1/persons/{id}")}
+OPEN_EXISTING = N_("Open the existing record")
+
+
+def existing_links(exc: DomainError) -> tuple[str, str] | None:
+    """(page, API address) of the record a conflict names, if it names one of a known type."""
+    existing = exc.existing if isinstance(exc, Conflict) else None
+    if existing is None or existing[0] not in EXISTING_RECORDS:
+        return None
+    page, api = EXISTING_RECORDS[existing[0]]
+    return page.format(id=existing[1]), api.format(id=existing[1])
+
+
 def _is_api(request: Request[Any, Any, Any]) -> bool:
     return request.url.path.startswith("/api/")
 
@@ -62,6 +76,7 @@ def problem(
     detail: str | None = None,
     errors: list[dict[str, str]] | None = None,
     headers: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> Response[Any]:
     lang = language_of(request)
     body: dict[str, Any] = {
@@ -74,6 +89,7 @@ def problem(
         body["detail"] = detail
     if errors:
         body["errors"] = errors
+    body.update(extra or {})  # RFC 9457 extension members, e.g. `existing`
     return Response(
         body,
         status_code=status,
@@ -82,21 +98,29 @@ def problem(
     )
 
 
-def _html(request: Request[Any, Any, Any], status: int, detail: str | None) -> Response[Any]:
+def _html(
+    request: Request[Any, Any, Any], status: int, detail: str | None, link: str | None = None
+) -> Response[Any]:
     lang = language_of(request)
     if request.headers.get("hx-request") and status != 422:
         # An HTMX request that failed: say so in the page's live status region instead of swapping an
         # error page into the target (a 422 carries its form block and swaps normally).
         message = detail or gettext(lang, TITLES.get(status, "Error"))
+        more = f' <a href="{escape(link)}">{escape(gettext(lang, OPEN_EXISTING))}</a>' if link else ""
         return Response(
-            f'<span class="status-error">{escape(message)}</span>',
+            f'<span class="status-error">{escape(message)}{more}</span>',
             status_code=status,
             media_type=MediaType.HTML,
             headers={"HX-Retarget": "#status", "HX-Reswap": "innerHTML"},
         )
     return Template(
         template_name="errors/error.html",
-        context={"status": status, "title": gettext(lang, TITLES.get(status, "Error")), "detail": detail},
+        context={
+            "status": status,
+            "title": gettext(lang, TITLES.get(status, "Error")),
+            "detail": detail,
+            "link": link,
+        },
         status_code=status,
         media_type=MediaType.HTML,
     )
@@ -105,13 +129,15 @@ def _html(request: Request[Any, Any, Any], status: int, detail: str | None) -> R
 def handle_domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
     lang = language_of(request)
     detail = gettext(lang, exc.detail)
+    links = existing_links(exc)
     if _is_api(request):
         errors = None
         if isinstance(exc, InvalidInput):
             errors = [{"field": f, "message": gettext(lang, m)} for f, ms in exc.errors.items() for m in ms]
             detail = gettext(lang, N_("The request has invalid or missing fields."))
-        return problem(request, exc.status_code, detail, errors)
-    return _html(request, exc.status_code, detail)
+        extra = {"existing": links[1]} if links else None
+        return problem(request, exc.status_code, detail, errors, extra=extra)
+    return _html(request, exc.status_code, detail, links[0] if links else None)
 
 
 def handle_validation(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:

@@ -33,6 +33,15 @@ DOCUMENTED_ERRORS = {
     ("get", "/api/v1/me"): {401},
     ("post", "/api/v1/persons"): {400, 401, 403, 409, 415, 422},
     ("get", "/api/v1/persons/{person_id}"): {401, 403, 404},
+    ("get", "/api/v1/persons"): {401, 403, 422},
+    ("get", "/api/v1/persons/{person_id}/access-log"): {401, 403, 404, 422},
+    ("get", "/api/v1/cases/{case_id}"): {401, 403, 404},
+    ("get", "/api/v1/cases/{case_id}/entries"): {401, 403, 404, 422},
+    ("post", "/api/v1/cases/{case_id}/entries"): {400, 401, 403, 404, 409, 415, 422},
+    ("post", "/api/v1/households"): {400, 401, 403, 409, 415, 422},
+    ("get", "/api/v1/households/{household_id}"): {401, 403, 404},
+    ("post", "/api/v1/households/{household_id}/members"): {400, 401, 403, 404, 409, 415, 422},
+    ("get", "/api/v1/persons/{person_id}/household"): {401, 403, 404, 422},
 }
 
 
@@ -101,7 +110,15 @@ def test_problem_details_schema_describes_the_body(openapi) -> None:
     schemas = openapi["components"]["schemas"]
     problem = schemas["ProblemDetails"]
     assert sorted(problem["required"]) == ["instance", "status", "title", "type"]
-    assert set(problem["properties"]) == {"type", "title", "status", "instance", "detail", "errors"}
+    assert set(problem["properties"]) == {
+        "type",
+        "title",
+        "status",
+        "instance",
+        "detail",
+        "errors",
+        "existing",
+    }
     assert problem["properties"]["status"]["type"] == "integer"
     assert sorted(schemas["FieldError"]["required"]) == ["field", "message"]
 
@@ -167,8 +184,10 @@ def test_404_matches_the_document(api, contract) -> None:
 def test_409_matches_the_document(api, contract) -> None:
     code = old_format_code(dt.date(1975, 5, 17), 321)
     payload = {"first_name": "Anna", "last_name": "Liepa", "personal_code": code}
-    assert api.post("/api/v1/persons", json=payload).status_code == 201
-    contract.check(api.post("/api/v1/persons", json=payload), "post", "/api/v1/persons", 409)
+    created = api.post("/api/v1/persons", json=payload)
+    assert created.status_code == 201
+    body = contract.check(api.post("/api/v1/persons", json=payload), "post", "/api/v1/persons", 409)
+    assert body["existing"] == f"/api/v1/persons/{created.json()['id']}"
 
 
 @pytest.mark.parametrize(
@@ -211,7 +230,9 @@ def test_a_body_that_is_not_json_is_415(api, contract, content, content_type) ->
 def test_json_with_a_charset_is_accepted(api) -> None:
     answer = api.post(
         "/api/v1/persons",
-        content=json.dumps({"first_name": "Anna", "last_name": "Liepa"}).encode(),
+        content=json.dumps(
+            {"first_name": "Anna", "last_name": "Liepa", "personal_code": "161175-19997"}
+        ).encode(),
         headers={"content-type": "application/json; charset=utf-8"},
     )
     assert answer.status_code == 201, answer.text
@@ -220,7 +241,15 @@ def test_json_with_a_charset_is_accepted(api) -> None:
 # --- generated requests (schemathesis), in process ----------------------------------------------------------
 
 
-@pytest.mark.parametrize(("method", "path"), [("POST", "/api/v1/persons"), ("GET", PERSON)])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("POST", "/api/v1/persons"),
+        ("GET", PERSON),
+        ("GET", "/api/v1/persons"),
+        ("GET", "/api/v1/persons/{person_id}/access-log"),
+    ],
+)
 def test_generated_requests_get_documented_answers(api, openapi, method, path) -> None:
     """Schema-driven requests, signed in with the CSRF header: never a 5xx, every answer as documented."""
     operation = schemathesis.openapi.from_dict(openapi)[path][method]

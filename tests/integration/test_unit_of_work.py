@@ -37,7 +37,10 @@ async def _act_then_fail(settings, tenant_id: uuid.UUID) -> None:
         with pytest.raises(Boom):
             async with tenant_uow(async_session_factory(engine), tenant_id) as session:
                 person = await register_person(
-                    session, _actor(tenant_id), NewPerson("Zane", "Krūmiņa"), today=dt.date(2026, 11, 23)
+                    session,
+                    _actor(tenant_id),
+                    NewPerson("Zane", "Krūmiņa", "161175-19997"),
+                    today=dt.date(2026, 11, 23),
                 )
                 schedule_email(session, to="zane@example.lv", subject="Sveiki", text="Paziņojums")
                 await session.flush()

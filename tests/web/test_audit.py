@@ -202,7 +202,8 @@ def test_cursors_round_trip_and_reject_what_they_did_not_make() -> None:
 
 def test_access_log_lists_who_viewed_a_person(viewer, rw_sessions, tenant_a, tenant_b) -> None:
     viewer.headers["x-csrftoken"] = csrf_from(viewer.get("/").text)
-    created = viewer.post("/api/v1/persons", json={"first_name": "Ģirts", "last_name": "Ķēniņš"})
+    person = {"first_name": "Ģirts", "last_name": "Ķēniņš", "personal_code": "161175-19997"}
+    created = viewer.post("/api/v1/persons", json=person)
     assert created.status_code == 201, created.text
     person_id = created.json()["id"]
     assert viewer.get(f"/api/v1/persons/{person_id}").status_code == 200

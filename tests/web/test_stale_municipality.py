@@ -45,7 +45,7 @@ def test_a_stale_page_is_refused_and_writes_nothing(client, rw_sessions, tenant_
 
     fresh = client.post(
         "/api/v1/persons",
-        json={"first_name": "Anna", "last_name": "Liepa"},
+        json={"first_name": "Anna", "last_name": "Liepa", "personal_code": "161175-19997"},
         headers={"x-csrftoken": token, "x-atbalsts-tenant": str(other)},
     )
     assert fresh.status_code == 201

@@ -1,10 +1,18 @@
-"""Acts on persons. The foundation registers a person; the people domain grows from here."""
+"""Acts on persons (the client register): register, edit, exchange the personal code, addresses,
+disability and pension periods, and opening a person's record (the access log).
+
+Each act checks the permission, validates everything before it writes anything, changes the rows, and
+writes its change-log entries in the same transaction; it never commits. Acts on one person lock that
+person's row first (`SELECT … FOR UPDATE`), always in that order, so two workers changing the same
+person's addresses or data wait for each other instead of interleaving."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -12,88 +20,479 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.service import record_access, record_change
 from app.auth.principal import Actor
-from app.domains.people.models import Person
-from app.domains.people.queries import PersonHeader, person_header
-from app.domains.people.rules import InvalidPersonalCode, normalise_name, parse_personal_code
+from app.domains.people.models import FormerPersonalCode, Person, PersonAddress, PersonFlag
+from app.domains.people.queries import (
+    PersonHeader,
+    person_header,
+    person_id_by_code,
+    person_id_by_other_id,
+)
+from app.domains.people.rules import (
+    FLAG_KINDS,
+    PERSON_FIELDS,
+    AddressData,
+    InvalidPersonalCode,
+    Period,
+    PersonData,
+    first_overlap,
+    hand_over,
+    parse_personal_code,
+    validate_address,
+    validate_end,
+    validate_flag,
+    validate_person,
+)
 from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import N_
+from app.ids import uuid7
 from app.permissions import Permission
+
+ALREADY_REGISTERED = N_("This person is already registered.")
+STALE = N_(
+    "Someone else changed this person's data meanwhile. Reload the page to see the changes, then make "
+    "yours again."
+)
+NO_SUCH_PERSON = N_("No such person.")
+ADDRESS_OVERLAP = N_(
+    "The period overlaps another address of the same kind that cannot be ended automatically: see the "
+    "history, and end or correct that one first."
+)
+FLAG_OVERLAP = N_("The period overlaps another period of the same kind: end that one first.")
+
+# Why a person's record may be opened from the staff pages (the access log's purpose); "api" is recorded
+# for reads through the API.
+PURPOSES = ("case_work", "assessment", "benefit_decision", "service_provision", "supervision")
+RECORDED_PURPOSES = (*PURPOSES, "api", "data_subject_request")
 
 
 @dataclass(frozen=True)
 class NewPerson:
+    """A person's fields as given (strings as typed or dates); validated by rules.validate_person."""
+
     first_name: str
     last_name: str
     personal_code: str | None = None
-    birth_date: dt.date | None = None
+    birth_date: dt.date | str | None = None
     sex: str | None = None
+    other_id_kind: str | None = None
+    other_id: str | None = None
+    citizenship: str | None = None
+    legal_status: str | None = None
+    preferred_language: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    died_on: dt.date | str | None = None
 
 
-def _validate(data: NewPerson, today: dt.date) -> tuple[str | None, dt.date | None]:
-    errors: dict[str, list[str]] = {}
-    code: str | None = None
-    birth = data.birth_date
-    if not data.first_name.strip():
-        errors["first_name"] = [N_("Enter the first name.")]
-    if not data.last_name.strip():
-        errors["last_name"] = [N_("Enter the last name.")]
-    if data.personal_code and data.personal_code.strip():
-        try:
-            parsed = parse_personal_code(data.personal_code)
-        except InvalidPersonalCode as exc:
-            errors["personal_code"] = [str(exc)]
-        else:
-            code = parsed.code
-            if parsed.birth_date and birth and parsed.birth_date != birth:
-                errors["birth_date"] = [N_("The birth date does not match the personal code.")]
-            birth = birth or parsed.birth_date
-    if birth and (birth > today or birth.year < 1900):
-        errors["birth_date"] = [N_("The birth date is impossible.")]
-    if data.sex not in (None, "", "M", "F"):
-        errors["sex"] = [N_("Choose M or F.")]
-    if errors:
-        raise InvalidInput(errors)
-    return code, birth
+def _fields(data: NewPerson | Mapping[str, Any]) -> Mapping[str, Any]:
+    return asdict(data) if isinstance(data, NewPerson) else data
 
 
-async def register_person(session: AsyncSession, actor: Actor, data: NewPerson, *, today: dt.date) -> Person:
-    actor.require(Permission.PERSON_CREATE)
-    code, birth = _validate(data, today)
+def _snapshot(data: PersonData) -> dict[str, Any]:
+    return asdict(data)
+
+
+def _person_snapshot(person: Person) -> dict[str, Any]:
+    return {name: getattr(person, name) for name in PERSON_FIELDS}
+
+
+async def _refuse_duplicates(
+    session: AsyncSession, data: PersonData, *, code: str | None, other: bool, except_id: uuid.UUID | None
+) -> None:
+    """A personal code (current or former) or another identifier already registered here → a conflict
+    that names the existing person."""
     if code:
-        existing = await session.scalar(select(Person.id).where(Person.personal_code == code))
-        if existing:
-            raise Conflict(N_("A person with this personal code is already registered."))
-    person = Person(
-        tenant_id=actor.tenant_id,
-        personal_code=code,
-        first_name=data.first_name.strip(),
-        last_name=data.last_name.strip(),
-        name_norm=normalise_name(data.last_name, data.first_name),
-        birth_date=birth,
-        sex=data.sex or None,
-    )
-    session.add(person)
+        existing = await person_id_by_code(session, code)
+        if existing is not None and existing != except_id:
+            raise Conflict(ALREADY_REGISTERED, existing=("person", existing))
+    if other and data.other_id_kind and data.other_id:
+        existing = await person_id_by_other_id(session, data.other_id_kind, data.other_id)
+        if existing is not None and existing != except_id:
+            raise Conflict(ALREADY_REGISTERED, existing=("person", existing))
+
+
+async def _flush_or_conflict(session: AsyncSession, data: PersonData, except_id: uuid.UUID | None) -> None:
+    """Flush in a savepoint: when a concurrent registration of the same code won the race, the unique
+    constraint refuses this one, the transaction stays usable, and the winner is named."""
     try:
-        await session.flush()
-    except IntegrityError:  # a concurrent registration of the same code won the race
-        raise Conflict(N_("A person with this personal code is already registered.")) from None
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError:
+        with session.no_autoflush:  # the refused row must not be flushed again by the lookup
+            await _refuse_duplicates(session, data, code=data.personal_code, other=True, except_id=except_id)
+        raise Conflict(ALREADY_REGISTERED) from None
+
+
+async def register_person(
+    session: AsyncSession,
+    actor: Actor,
+    data: NewPerson | Mapping[str, Any],
+    *,
+    today: dt.date,
+    declared_address: Mapping[str, Any] | None = None,
+) -> Person:
+    """Registers a person, optionally with their declared address (fields named address_* in messages).
+    A personal code or other identifier already registered here is a Conflict naming that person."""
+    actor.require(Permission.PERSON_CREATE)
+    cleaned, errors = validate_person(_fields(data), today)
+    address: AddressData | None = None
+    if declared_address is not None and any(
+        v for k, v in declared_address.items() if k not in ("kind", "valid_from")
+    ):
+        address, address_errors = validate_address(
+            {**declared_address, "kind": "declared"}, today, prefix="address_"
+        )
+        errors = {**errors, **address_errors}
+    if errors or cleaned is None:
+        raise InvalidInput(errors)
+    await _refuse_duplicates(session, cleaned, code=cleaned.personal_code, other=True, except_id=None)
+    person = Person(tenant_id=actor.tenant_id, name_norm=cleaned.name_norm, **_snapshot(cleaned))
+    session.add(person)
+    await _flush_or_conflict(session, cleaned, None)
     record_change(
         session,
         actor_user_id=actor.user_id,
         action="people:person:create",
         entity_type="person",
         entity_id=person.id,
-        after={
-            "personal_code": code,
-            "first_name": person.first_name,
-            "last_name": person.last_name,
-            "birth_date": birth,
-        },
+        after={k: v for k, v in _snapshot(cleaned).items() if v is not None},
+    )
+    if address is not None:
+        _insert_address(session, actor, person.id, address)
+        await session.flush()
+    return person
+
+
+async def _locked_person(session: AsyncSession, person_id: uuid.UUID) -> Person:
+    person = await session.scalar(select(Person).where(Person.id == person_id).with_for_update())
+    if person is None:
+        raise NotFound(NO_SUCH_PERSON)
+    return person
+
+
+def _check_version(person: Person, version: int | None) -> None:
+    if version is None or person.version != version:
+        raise Conflict(STALE)
+
+
+async def edit_person(
+    session: AsyncSession,
+    actor: Actor,
+    person_id: uuid.UUID,
+    data: NewPerson | Mapping[str, Any],
+    *,
+    version: int | None,
+    today: dt.date,
+) -> Person:
+    """Changes a person's identity and contacts. `version` is the one the form was shown with: another
+    change since then is a Conflict (nothing is changed). The personal code is not changed here once it is
+    set (an old-format one is exchanged with change_personal_code); a person without one may get one."""
+    actor.require(Permission.PERSON_EDIT)
+    person = await _locked_person(session, person_id)
+    _check_version(person, version)
+    fields = dict(_fields(data))
+    if person.personal_code:
+        fields["personal_code"] = person.personal_code
+    cleaned, errors = validate_person(fields, today)
+    if errors or cleaned is None:
+        raise InvalidInput(errors)
+    before = _person_snapshot(person)
+    after = _snapshot(cleaned)
+    changed = {k for k in PERSON_FIELDS if before[k] != after[k]}
+    if not changed:
+        return person
+    await _refuse_duplicates(
+        session,
+        cleaned,
+        code=cleaned.personal_code if "personal_code" in changed else None,
+        other=bool({"other_id", "other_id_kind"} & changed),
+        except_id=person.id,
+    )
+    for name in changed:
+        setattr(person, name, after[name])
+    person.name_norm = cleaned.name_norm
+    person.version += 1
+    await _flush_or_conflict(session, cleaned, person.id)
+    record_change(
+        session,
+        actor_user_id=actor.user_id,
+        action="people:person:edit",
+        entity_type="person",
+        entity_id=person.id,
+        before={k: before[k] for k in sorted(changed)},
+        after={k: after[k] for k in sorted(changed)},
     )
     return person
 
 
-PURPOSES = ("case_work", "assessment", "benefit_decision", "service_provision", "supervision")
+async def change_personal_code(
+    session: AsyncSession,
+    actor: Actor,
+    person_id: uuid.UUID,
+    new_code: str,
+    *,
+    version: int | None,
+    today: dt.date,
+) -> Person:
+    """Exchanges an old-format personal code for a new-format one, once (domain brief §13.1). The old code
+    is kept as a former code: records made under it stay linked, and search by it still finds the person."""
+    actor.require(Permission.PERSON_EDIT)
+    person = await _locked_person(session, person_id)
+    _check_version(person, version)
+    old = person.personal_code
+    has_former = await session.scalar(
+        select(FormerPersonalCode.id).where(FormerPersonalCode.person_id == person.id).limit(1)
+    )
+    if not old or old[:2] >= "32" or has_former is not None:
+        raise InvalidInput(
+            {
+                "new_code": [
+                    N_("Only an old-format personal code can be exchanged for a new one, and only once.")
+                ]
+            }
+        )
+    try:
+        parsed = parse_personal_code(new_code or "")
+    except InvalidPersonalCode as exc:
+        raise InvalidInput({"new_code": [str(exc)]}) from None
+    if not parsed.is_new_format:
+        raise InvalidInput(
+            {"new_code": [N_("The new personal code is in the new format: it starts with 32–39.")]}
+        )
+    existing = await person_id_by_code(session, parsed.code)
+    if existing is not None:
+        raise Conflict(ALREADY_REGISTERED, existing=("person", existing))
+    session.add(
+        FormerPersonalCode(tenant_id=person.tenant_id, person_id=person.id, code=old, replaced_on=today)
+    )
+    person.personal_code = parsed.code
+    person.version += 1
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError:
+        raise Conflict(ALREADY_REGISTERED) from None
+    record_change(
+        session,
+        actor_user_id=actor.user_id,
+        action="people:person:change-code",
+        entity_type="person",
+        entity_id=person.id,
+        before={"personal_code": old},
+        after={"personal_code": parsed.code},
+    )
+    return person
+
+
+# --- addresses ------------------------------------------------------------------------------------------
+
+
+def _address_snapshot(a: PersonAddress | AddressData) -> dict[str, Any]:
+    return {
+        "kind": a.kind,
+        "line": a.line,
+        "locality": a.locality,
+        "postal_code": a.postal_code,
+        "atvk": a.atvk,
+        "valid_from": a.valid_from,
+        "valid_to": a.valid_to,
+    }
+
+
+def _insert_address(
+    session: AsyncSession, actor: Actor, person_id: uuid.UUID, data: AddressData
+) -> PersonAddress:
+    address = PersonAddress(
+        id=uuid7(),  # now, not at the flush: the change log names it
+        tenant_id=actor.tenant_id,
+        person_id=person_id,
+        address_norm=data.address_norm,
+        **_address_snapshot(data),
+    )
+    session.add(address)
+    record_change(
+        session,
+        actor_user_id=actor.user_id,
+        action="people:address:add",
+        entity_type="person_address",
+        entity_id=address.id,
+        after={"person_id": person_id, **_address_snapshot(data)},
+    )
+    return address
+
+
+async def _periods(
+    session: AsyncSession, model: type[PersonAddress] | type[PersonFlag], person_id: uuid.UUID, kind: str
+) -> list[Any]:
+    return list(
+        (
+            await session.scalars(
+                select(model)
+                .where(model.person_id == person_id, model.kind == kind)
+                .order_by(model.valid_from)
+            )
+        ).all()
+    )
+
+
+def _as_period(row: PersonAddress | PersonFlag) -> Period:
+    return Period(row.id, row.valid_from, row.valid_to)
+
+
+async def add_address(
+    session: AsyncSession, actor: Actor, person_id: uuid.UUID, data: Mapping[str, Any], *, today: dt.date
+) -> PersonAddress:
+    """Adds a declared or actual address from a day. The current address of that kind ends the day before
+    (a new declaration replaces the previous one); any other overlap is refused with nothing changed."""
+    actor.require(Permission.PERSON_EDIT)
+    await _locked_person(session, person_id)
+    cleaned, errors = validate_address(data, today)
+    if errors or cleaned is None:
+        raise InvalidInput(errors)
+    existing = await _periods(session, PersonAddress, person_id, cleaned.kind)
+    plan = hand_over([_as_period(a) for a in existing], cleaned.valid_from, cleaned.valid_to)
+    if plan.conflict is not None:
+        raise InvalidInput({"valid_from": [ADDRESS_OVERLAP]})
+    if plan.ends is not None:
+        ended = next(a for a in existing if a.id == plan.ends.id)
+        ended.valid_to = plan.ends_on
+        record_change(
+            session,
+            actor_user_id=actor.user_id,
+            action="people:address:end",
+            entity_type="person_address",
+            entity_id=ended.id,
+            before={"valid_to": None},
+            after={"valid_to": plan.ends_on},
+        )
+    address = _insert_address(session, actor, person_id, cleaned)
+    await session.flush()
+    return address
+
+
+async def end_address(
+    session: AsyncSession,
+    actor: Actor,
+    person_id: uuid.UUID,
+    address_id: uuid.UUID,
+    valid_to: Any,
+    *,
+    today: dt.date,
+) -> PersonAddress:
+    """Ends a current address on a day (the person moved away, the declaration was annulled)."""
+    actor.require(Permission.PERSON_EDIT)
+    await _locked_person(session, person_id)
+    address = await session.scalar(
+        select(PersonAddress).where(PersonAddress.id == address_id, PersonAddress.person_id == person_id)
+    )
+    if address is None:
+        raise NotFound(N_("No such address."))
+    others = await _periods(session, PersonAddress, person_id, address.kind)
+    end, errors = validate_end(_as_period(address), valid_to, today, others=[_as_period(o) for o in others])
+    if errors or end is None:
+        raise InvalidInput(errors)
+    address.valid_to = end
+    record_change(
+        session,
+        actor_user_id=actor.user_id,
+        action="people:address:end",
+        entity_type="person_address",
+        entity_id=address.id,
+        before={"valid_to": None},
+        after={"valid_to": end},
+    )
+    await session.flush()
+    return address
+
+
+# --- disability and pension periods ----------------------------------------------------------------------
+
+
+async def add_flag(
+    session: AsyncSession, actor: Actor, person_id: uuid.UUID, data: Mapping[str, Any], *, today: dt.date
+) -> PersonFlag:
+    """Adds a disability (group) or pensioner (pension type) period; periods of one kind never overlap."""
+    actor.require(Permission.PERSON_EDIT)
+    await _locked_person(session, person_id)
+    cleaned, errors = validate_flag(data, today)
+    if errors or cleaned is None:
+        raise InvalidInput(errors)
+    existing = await _periods(session, PersonFlag, person_id, cleaned.kind)
+    if first_overlap([_as_period(f) for f in existing], cleaned.valid_from, cleaned.valid_to):
+        raise InvalidInput({"valid_from": [FLAG_OVERLAP]})
+    flag = PersonFlag(
+        id=uuid7(),
+        tenant_id=actor.tenant_id,
+        person_id=person_id,
+        kind=cleaned.kind,
+        detail=cleaned.detail,
+        valid_from=cleaned.valid_from,
+        valid_to=cleaned.valid_to,
+    )
+    session.add(flag)
+    record_change(
+        session,
+        actor_user_id=actor.user_id,
+        action="people:flag:add",
+        entity_type="person_flag",
+        entity_id=flag.id,
+        after={
+            "person_id": person_id,
+            "kind": cleaned.kind,
+            "detail": cleaned.detail,
+            "valid_from": cleaned.valid_from,
+            "valid_to": cleaned.valid_to,
+        },
+    )
+    await session.flush()
+    return flag
+
+
+async def end_flag(
+    session: AsyncSession,
+    actor: Actor,
+    person_id: uuid.UUID,
+    flag_id: uuid.UUID,
+    valid_to: Any,
+    *,
+    today: dt.date,
+) -> PersonFlag:
+    actor.require(Permission.PERSON_EDIT)
+    await _locked_person(session, person_id)
+    flag = await session.scalar(
+        select(PersonFlag).where(PersonFlag.id == flag_id, PersonFlag.person_id == person_id)
+    )
+    if flag is None or flag.kind not in FLAG_KINDS:
+        raise NotFound(N_("No such period."))
+    others = await _periods(session, PersonFlag, person_id, flag.kind)
+    end, errors = validate_end(_as_period(flag), valid_to, today, others=[_as_period(o) for o in others])
+    if errors or end is None:
+        raise InvalidInput(errors)
+    flag.valid_to = end
+    record_change(
+        session,
+        actor_user_id=actor.user_id,
+        action="people:flag:end",
+        entity_type="person_flag",
+        entity_id=flag.id,
+        before={"valid_to": None},
+        after={"valid_to": end},
+    )
+    await session.flush()
+    return flag
+
+
+# --- opening a person's record ---------------------------------------------------------------------------
+
+
+def valid_purpose(purpose: str | None) -> str:
+    """The purpose to record: the default when none is given; an unknown one is refused (the access log
+    must say why, truthfully, so it is never silently replaced)."""
+    if not purpose:
+        return "case_work"
+    if purpose not in RECORDED_PURPOSES:
+        raise InvalidInput({"purpose": [N_("Choose the purpose of viewing from the list.")]})
+    return purpose
 
 
 async def open_person(
@@ -106,16 +505,17 @@ async def open_person(
 ) -> PersonHeader:
     """Every view of a person's data goes through here: the permission is checked, the view is written to
     the access log (who, when, why, which part) in the same transaction, and the page header is returned.
-    A person of another municipality, or none, is "not found"."""
+    A person of another municipality, or none, is "not found"; an unknown purpose is invalid input."""
     actor.require(Permission.PERSON_VIEW)
+    recorded = valid_purpose(purpose)
     header = await person_header(session, person_id)
     if header is None:
-        raise NotFound(N_("No such person."))
+        raise NotFound(NO_SUCH_PERSON)
     record_access(
         session,
         user_id=actor.user_id,
         person_id=person_id,
-        purpose=purpose if purpose in PURPOSES else "case_work",
-        context=context,
+        purpose=recorded,
+        context=context[:300] if context else None,
     )
     return header
