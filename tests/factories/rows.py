@@ -26,7 +26,6 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from app.ids import uuid7
 from app.metadata import metadata
 
-
 # Tables whose check constraint needs exactly one of several optional references: the one to fill.
 _REQUIRED_CHOICE = {"cases": "person_id"}
 # Columns whose check constraint admits only certain values.

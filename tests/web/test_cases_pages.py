@@ -845,4 +845,4 @@ def test_the_audit_viewer_reads_case_events_in_latvian(client, settings, tenant_
     for shown in ("Lieta atvērta", "Darbība lietā reģistrēta", "Atbildīgais darbinieks", "Līga Kalniņa"):
         assert shown in page.text, shown
     assert "Mājas vizīte" in page.text and "Juris Ozols" in page.text  # the kind's label, the worker's name
-    assert f'<td>{staff["liga"]["id"]}</td>' not in page.text  # named, not shown as an id
+    assert f"<td>{staff['liga']['id']}</td>" not in page.text  # named, not shown as an id
