@@ -25,7 +25,8 @@ from app.db import make_sync_engine, sync_session_factory, sync_tenant_uow
 from app.demo import DEMO_SEED, MUNICIPALITIES, SURNAMES
 from app.domains.households.models import Household, HouseholdMember, Relationship
 from app.domains.households.rules import inverse_kind
-from app.domains.people.models import Person
+from app.domains.people.models import Person, PersonAddress
+from app.domains.people.periods import normalise_address
 from app.ids import uuid7
 from app.tenants.models import Tenant
 
@@ -149,15 +150,68 @@ def ensure_demo_households(session: Session, tenant_id: uuid.UUID, *, seed: int 
             )
         )
     )
-    plan = plan_households(persons, tenant_id, random.Random(f"{seed}:{tenant_id}"), dt.date.today())
+    rng = random.Random(f"{seed}:{tenant_id}")
+    plan = plan_households(persons, tenant_id, rng, dt.date.today())
+    addresses = plan_addresses(persons, plan, tenant_id, rng, _locality(session, tenant_id))
     for model, rows in (
         (Household, plan.households),
         (HouseholdMember, plan.members),
         (Relationship, plan.relationships),
+        (PersonAddress, addresses),
     ):
         if rows:
             session.execute(insert(model), rows)
     return len(plan.households)
+
+
+STREETS = (
+    "Brīvības iela", "Rīgas iela", "Dārza iela", "Skolas iela", "Lielā iela", "Pils iela", "Ausekļa iela",
+    "Raiņa iela", "Liepu iela", "Ezera iela", "Meža iela", "Stacijas iela", "Zvaigžņu iela",
+    "Jāņa Poruka iela",
+    "Krišjāņa Barona iela", "Miera iela", "Ūdens iela", "Kalēju iela", "Vienības gatve", "Lāčplēša iela",
+)  # fmt: skip
+_LOCALITIES = {"riga": ("Rīga", "LV-10"), "valmiera": ("Valmiera", "LV-42"), "cesis": ("Cēsis", "LV-41")}
+
+
+def _locality(session: Session, tenant_id: uuid.UUID) -> tuple[str, str]:
+    slug = session.scalar(select(Tenant.slug).where(Tenant.id == tenant_id)) or ""
+    return _LOCALITIES.get(slug, ("Rīga", "LV-10"))
+
+
+def plan_addresses(
+    persons: list[Any], plan: _Plan, tenant_id: uuid.UUID, rng: random.Random, locality: tuple[str, str]
+) -> list[dict[str, Any]]:
+    """A declared address for everyone: one per household (its current members live there), one of
+    their own for the rest; from the first day of this year, so address search finds them all."""
+    town, postal_prefix = locality
+    since = dt.date(dt.date.today().year, 1, 1)
+    home_of: dict[Any, Any] = {}
+    for member in plan.members:
+        if member.get("left_on") is None:
+            home_of.setdefault(member["person_id"], member["household_id"])
+    lines: dict[Any, tuple[str, str]] = {}
+    rows = []
+    for person in persons:
+        key = home_of.get(person.id, person.id)
+        if key not in lines:
+            flat = f"-{rng.randint(1, 60)}" if rng.random() < 0.7 else ""
+            line = f"{rng.choice(STREETS)} {rng.randint(1, 120)}{flat}"
+            lines[key] = (line, f"{postal_prefix}{rng.randint(0, 99):02d}")
+        line, postal = lines[key]
+        rows.append(
+            {
+                "tenant_id": tenant_id,
+                "id": uuid7(),
+                "person_id": person.id,
+                "kind": "declared",
+                "line": line,
+                "locality": town,
+                "postal_code": postal,
+                "address_norm": normalise_address(line, town),
+                "valid_from": since,
+            }
+        )
+    return rows
 
 
 def load_demo_households(settings: Settings, *, seed: int = DEMO_SEED) -> dict[str, int]:
