@@ -309,8 +309,8 @@ def measure_app_search(settings: Any, terms: Terms, iterations: int) -> list[dic
     and the tenant unit of work as a request makes it; skipped if the app has none (yet)."""
     try:
         from app.db import async_session_factory, make_async_engine, tenant_uow
-        from app.domains.people.queries import search_persons
         from app.domains.people.rules import search_terms
+        from app.domains.people.search import search_persons
     except ImportError as exc:
         print(f"  app search: skipped, {exc}", flush=True)
         return []

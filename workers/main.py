@@ -13,6 +13,7 @@ from types import FrameType
 
 from dramatiq import Broker, Worker
 
+import app.metadata  # noqa: F401  (every model: Core statements resolve foreign keys such as app.tenants)
 from app.config import Settings, load_settings
 from app.db import make_sync_engine, sync_session_factory
 from app.logs import configure_logging

@@ -23,7 +23,7 @@ from app.audit.models import AccessLog, ChangeLog
 from app.auth.models import Membership, User
 from app.domains.people.queries import person_names
 from app.i18n import TIMEZONE, latvian_sort_key
-from app.pagination import Page, Position, older_than, page_of
+from app.pagination import Page, Position, encode_cursor, older_than, page_of
 
 MAX_LIMIT = 200
 Ts = TypeVarTuple("Ts")
@@ -193,7 +193,7 @@ async def change_log_page(
         )
         for r in found
     ]
-    return page_of(rows, limit, lambda e: (e.occurred_at, e.id))
+    return page_of(rows, limit, lambda e: encode_cursor(e.occurred_at, e.id))
 
 
 async def access_log_page(
@@ -243,7 +243,7 @@ async def access_log_page(
         )
         for r in found
     ]
-    return page_of(rows, limit, lambda e: (e.occurred_at, e.id))
+    return page_of(rows, limit, lambda e: encode_cursor(e.occurred_at, e.id))
 
 
 async def user_choices(session: AsyncSession, *, also: uuid.UUID | None = None) -> tuple[UserChoice, ...]:

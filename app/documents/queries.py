@@ -17,9 +17,8 @@ from app.auth.principal import Actor
 from app.documents.models import Document, RegisterEntry
 from app.domains.cases.access import visible_to
 from app.domains.cases.models import Case
-from app.domains.cases.paging import DayPosition, before, day_page, id_page
 from app.domains.cases.queries import households_of
-from app.pagination import Page
+from app.pagination import DayPosition, Page, encode_day_cursor, encode_id_cursor, older_than, page_of
 
 MAX_LIMIT = 100
 
@@ -88,7 +87,7 @@ async def case_documents_page(
     if after is not None:
         stmt = stmt.where(Document.id < after)
     rows = [_document(r) for r in await session.execute(stmt)]
-    return id_page(rows, limit, lambda d: d.id)
+    return page_of(rows, limit, lambda d: encode_id_cursor(d.id))
 
 
 async def person_documents_page(
@@ -112,7 +111,7 @@ async def person_documents_page(
     if after is not None:
         stmt = stmt.where(Document.id < after)
     rows = [_document(r) for r in await session.execute(stmt)]
-    return id_page(rows, limit, lambda d: d.id)
+    return page_of(rows, limit, lambda d: encode_id_cursor(d.id))
 
 
 # --- the register -----------------------------------------------------------------------------------------
@@ -190,9 +189,9 @@ async def register_page(
             )
         )
     if after is not None:
-        stmt = stmt.where(before(after, RegisterEntry.registered_on, RegisterEntry.id))
+        stmt = stmt.where(older_than(after, RegisterEntry.registered_on, RegisterEntry.id))
     rows = [
         RegisterRow(**{name: getattr(r, name) for name in RegisterRow.__dataclass_fields__})
         for r in await session.execute(stmt)
     ]
-    return day_page(rows, limit, lambda e: (e.registered_on, e.id))
+    return page_of(rows, limit, lambda e: encode_day_cursor(e.registered_on, e.id))

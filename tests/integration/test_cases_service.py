@@ -331,7 +331,7 @@ def test_the_timeline_is_newest_first_in_keyset_pages_and_filters_by_kind(
             pages.append([e.subject for e in page.rows])
             if page.next_cursor is None:
                 return pages
-            from app.domains.cases.paging import decode_day_cursor
+            from app.pagination import decode_day_cursor
 
             after = decode_day_cursor(page.next_cursor)
 

@@ -16,22 +16,19 @@ from sqlalchemy import event, func, select, text
 from app.audit.models import AccessLog, ChangeLog
 from app.db import async_session_factory, make_async_engine, sync_tenant_uow
 from app.domains.people.models import FormerPersonalCode, Person, PersonAddress, PersonFlag
-from app.domains.people.queries import (
+from app.domains.people.periods_service import add_address, add_flag, end_flag
+from app.domains.people.queries import person_access_history, person_card
+from app.domains.people.rules import old_format_code, search_terms
+from app.domains.people.search import (
     _rows_statement,
     decode_name_cursor,
     name_search_condition,
-    person_access_history,
-    person_card,
     search_persons,
 )
-from app.domains.people.rules import old_format_code, search_terms
 from app.domains.people.service import (
     NewPerson,
-    add_address,
-    add_flag,
     change_personal_code,
     edit_person,
-    end_flag,
     open_person,
     register_person,
 )

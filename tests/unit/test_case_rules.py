@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from app.domains.cases import rules
-from app.domains.cases.paging import decode_day_cursor, decode_id_cursor, encode_day_cursor, encode_id_cursor
+from app.pagination import decode_day_cursor, decode_id_cursor, encode_day_cursor, encode_id_cursor
 
 TODAY = dt.date(2026, 3, 10)
 OPENED = dt.date(2026, 1, 5)

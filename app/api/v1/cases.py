@@ -18,10 +18,10 @@ from app.api.v1.responses import ProblemOperation, problems
 from app.auth.principal import Actor
 from app.domains.cases import rules
 from app.domains.cases.access import municipal_today, view_case
-from app.domains.cases.paging import decode_day_cursor
 from app.domains.cases.queries import case_card
 from app.domains.cases.timeline import add_entry
 from app.domains.cases.timeline_queries import EntryRow, timeline_entry, timeline_page
+from app.pagination import decode_day_cursor
 
 EntryKind = Literal["note", "journal", "home_visit", "consultation", "phone_call", "meeting", "other"]
 CaseType = Literal[

@@ -25,14 +25,9 @@ from app.api.v1.schemas import (
     PersonSummaryOut,
 )
 from app.auth.principal import Actor
-from app.domains.people.queries import (
-    PersonCard,
-    decode_name_cursor,
-    person_access_history,
-    person_card,
-    search_persons,
-)
+from app.domains.people.queries import PersonCard, person_access_history, person_card
 from app.domains.people.rules import search_terms
+from app.domains.people.search import decode_name_cursor, search_persons
 from app.domains.people.service import open_person, register_person
 from app.errors import NotFound
 from app.i18n import TIMEZONE

@@ -92,9 +92,12 @@ async def client_person_ids(session: AsyncSession, case: Case, on: dt.date) -> l
 async def log_case_view(
     session: AsyncSession, actor: Actor, case: Case, *, purpose: str = "case_work", detail: str | None = None
 ) -> None:
-    """The access log for one view of the case: one row per client person, context "case:<number>"."""
+    """The access log for one view of the case: one row per client person, context "case:<number>".
+
+    A restricted case is logged as plain "case": the person's "who viewed" list is read by staff (and
+    citizens) who may not know that the case exists, and its number alone would tell them."""
     today = municipal_today()
-    context = f"case:{case.number}" + (f" {detail}" if detail else "")
+    context = "case" if case.sensitive else f"case:{case.number}" + (f" {detail}" if detail else "")
     for person_id in await client_person_ids(session, case, today):
         record_access(
             session,

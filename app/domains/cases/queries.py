@@ -20,16 +20,10 @@ from app.auth.models import Membership, User
 from app.auth.principal import Actor
 from app.domains.cases.access import visible_to
 from app.domains.cases.models import Case, CaseAssignment, CaseEntry
-from app.domains.cases.paging import (
-    DayPosition,
-    before,
-    day_page,
-    id_page,
-)
 from app.domains.households.models import Household, HouseholdMember
 from app.domains.people.queries import person_names
 from app.i18n import latvian_sort_key
-from app.pagination import Page
+from app.pagination import DayPosition, Page, encode_day_cursor, encode_id_cursor, older_than, page_of
 from app.permissions import ROLE_PERMISSIONS, Permission
 
 MAX_LIMIT = 100
@@ -333,7 +327,7 @@ async def case_list_page(
         )
     if after is not None:
         stmt = stmt.where(Case.id < after)
-    return id_page(await _rows(session, stmt), limit, lambda r: r.id)
+    return page_of(await _rows(session, stmt), limit, lambda r: encode_id_cursor(r.id))
 
 
 async def person_cases_page(
@@ -356,9 +350,9 @@ async def person_cases_page(
     activity = func.coalesce(inner.c.last_activity, inner.c.opened_on)
     stmt = select(inner).order_by(activity.desc(), inner.c.id.desc()).limit(limit + 1)
     if after is not None:
-        stmt = stmt.where(before(after, activity, inner.c.id))
+        stmt = stmt.where(older_than(after, activity, inner.c.id))
     rows = await _rows(session, stmt)
-    return day_page(rows, limit, lambda r: (r.last_activity or r.opened_on, r.id))
+    return page_of(rows, limit, lambda r: encode_day_cursor(r.last_activity or r.opened_on, r.id))
 
 
 async def case_by_number(session: AsyncSession, actor: Actor, number: str) -> uuid.UUID | None:

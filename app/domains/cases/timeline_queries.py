@@ -16,8 +16,7 @@ from app.auth.models import User
 from app.auth.principal import Actor
 from app.domains.cases.access import visible_to
 from app.domains.cases.models import Case, CaseEntry
-from app.domains.cases.paging import DayPosition, before, day_page
-from app.pagination import Page
+from app.pagination import DayPosition, Page, encode_day_cursor, older_than, page_of
 
 MAX_LIMIT = 100
 
@@ -105,9 +104,9 @@ async def timeline_page(
     if kind:
         stmt = stmt.where(CaseEntry.kind == kind)
     if after is not None:
-        stmt = stmt.where(before(after, CaseEntry.occurred_on, CaseEntry.id))
+        stmt = stmt.where(older_than(after, CaseEntry.occurred_on, CaseEntry.id))
     rows = [_entry(r) for r in await session.execute(stmt)]
-    return day_page(rows, limit, lambda e: (e.occurred_on, e.id))
+    return page_of(rows, limit, lambda e: encode_day_cursor(e.occurred_on, e.id))
 
 
 async def timeline_entry(

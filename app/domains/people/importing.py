@@ -29,7 +29,7 @@ from app.domains.people.models import ImportJob
 from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import N_, gettext
 from app.notifications.outbox import enqueue
-from app.pagination import Page, Position, older_than, page_of
+from app.pagination import Page, Position, encode_cursor, older_than, page_of
 from app.permissions import Permission
 
 RUN_IMPORT = "run_import"  # the actor's name, and the outbox rows' `actor`
@@ -245,7 +245,7 @@ async def import_jobs_page(
         query = query.where(older_than(after, ImportJob.created_at, ImportJob.id))
     query = query.order_by(ImportJob.created_at.desc(), ImportJob.id.desc()).limit(limit + 1)
     rows = [_view(r) for r in (await session.execute(query)).all()]
-    return page_of(rows, limit, lambda j: (j.created_at, j.id))
+    return page_of(rows, limit, lambda j: encode_cursor(j.created_at, j.id))
 
 
 async def import_job(

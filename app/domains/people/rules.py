@@ -1,10 +1,6 @@
-"""Pure rules about persons: the personal code (personas kods), names, contacts, one person's validation,
-and reading a search text. Addresses and periods are in periods.py, field reading in fields.py; their
+"""Pure rules about persons: names, contacts, one person's validation, and reading a search text. The
+personal code is in codes.py, addresses and periods in periods.py, field reading in fields.py; their
 names are re-exported here, so `app.domains.people.rules` stays the one place to import rules from.
-
-Old format (until 30.06.2017): DDMMYY-CNNNN, birth date + century digit + checksum.
-New format (since 01.07.2017): 3[2-9] and nine random digits: no date, no published checksum.
-Source: domain brief §13.1 (CSP classifier, PMLP).
 
 Everything here works on plain values and takes `today` as an argument: the web forms, the API and the
 CSV/XLSX import validate one person with the same `validate_person`, without a database. Messages are
@@ -18,6 +14,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.domains.people.codes import (
+    InvalidPersonalCode,
+    PersonalCode,
+    display_code,
+    looks_like_code,
+    old_format_code,
+    parse_personal_code,
+)
 from app.domains.people.countries import LATVIA, is_country
 from app.domains.people.fields import (
     BAD_CHARACTERS,
@@ -68,24 +72,25 @@ __all__ = [  # the re-exported names (the import, the services and the routes us
     "AddressData",
     "FlagData",
     "HandOver",
+    "InvalidPersonalCode",
     "Messages",
     "Period",
+    "PersonalCode",
+    "display_code",
     "first_overlap",
     "hand_over",
+    "looks_like_code",
     "normalise_address",
+    "old_format_code",
     "overlaps",
     "parse_day",
+    "parse_personal_code",
     "read_day",
     "strip_unstorable",
     "validate_address",
     "validate_end",
     "validate_flag",
 ]
-
-_OLD = re.compile(r"^(\d{2})(\d{2})(\d{2})-?([012])(\d{4})$")
-_NEW = re.compile(r"^3[2-9]\d{4}-?\d{5}$")
-_WEIGHTS = (1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_CENTURY = {"0": 1800, "1": 1900, "2": 2000}
 
 # --- vocabularies (stored values → labels, translated where shown) -------------------------------------
 
@@ -112,73 +117,6 @@ ENTER_FIRST = N_("Enter the first name.")
 ENTER_LAST = N_("Enter the last name.")
 BAD_COUNTRY = N_("Choose the citizenship from the list (a country code such as LVA).")
 BAD_PHONE = N_("Enter a phone number: 8 digits, or an international one starting with +.")
-
-
-# --- personal codes -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PersonalCode:
-    code: str  # normalised: 11 digits, no hyphen
-    birth_date: dt.date | None  # only the old format carries one
-
-    @property
-    def display(self) -> str:
-        return f"{self.code[:6]}-{self.code[6:]}"
-
-    @property
-    def is_new_format(self) -> bool:
-        return self.birth_date is None
-
-
-class InvalidPersonalCode(ValueError):
-    pass
-
-
-def _checksum_ok(digits: str) -> bool:
-    total = sum(int(d) * w for d, w in zip(digits[:10], _WEIGHTS, strict=True))
-    return (1101 - total) % 11 % 10 == int(digits[10])
-
-
-def parse_personal_code(raw: str) -> PersonalCode:
-    """Validates and normalises a personal code; raises InvalidPersonalCode with a translatable message."""
-    value = re.sub(r"\s+", "", raw or "")
-    if _NEW.match(value):
-        return PersonalCode(code=value.replace("-", ""), birth_date=None)
-    match = _OLD.match(value)
-    if not match:
-        raise InvalidPersonalCode(N_("A personal code has 11 digits: DDMMYY-CNNNN or 32NNNN-NNNNN."))
-    day, month, year, century, _ = match.groups()
-    try:
-        birth = dt.date(_CENTURY[century] + int(year), int(month), int(day))
-    except ValueError:
-        raise InvalidPersonalCode(N_("The personal code does not contain a valid birth date.")) from None
-    digits = value.replace("-", "")
-    if not _checksum_ok(digits):
-        raise InvalidPersonalCode(N_("The personal code's check digit is wrong."))
-    return PersonalCode(code=digits, birth_date=birth)
-
-
-def display_code(code: str | None) -> str | None:
-    """The stored 11 digits as people write them: 161175-19997."""
-    return f"{code[:6]}-{code[6:]}" if code and len(code) == 11 else code
-
-
-def old_format_code(birth: dt.date, serial: int) -> str:
-    """Builds a valid old-format code (synthetic data and tests): date, century digit, serial, checksum."""
-    century = {1800: "0", 1900: "1", 2000: "2"}[birth.year // 100 * 100]
-    head = f"{birth:%d%m}{birth.year % 100:02d}{century}{serial % 1000:03d}"
-    total = sum(int(d) * w for d, w in zip(head, _WEIGHTS, strict=True))
-    return head + str((1101 - total) % 11 % 10)
-
-
-def looks_like_code(text: str) -> str | None:
-    """The digits of a search text that is (the start of) a personal code: digits, perhaps one hyphen after
-    the sixth; None for anything else."""
-    value = re.sub(r"\s+", "", text)
-    if re.fullmatch(r"\d{6}-\d{0,5}|\d{1,11}", value):
-        return value.replace("-", "")
-    return None
 
 
 # --- names and search keys ------------------------------------------------------------------------------

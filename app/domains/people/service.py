@@ -1,5 +1,5 @@
-"""Acts on persons (the client register): register, edit, exchange the personal code, addresses,
-disability and pension periods, and opening a person's record (the access log).
+"""Acts on persons (the client register): register, edit, exchange the personal code, and opening a
+person's record (the access log). Addresses and disability and pension periods are in periods_service.py.
 
 Each act checks the permission, validates everything before it writes anything, changes the rows, and
 writes its change-log entries in the same transaction; it never commits. Acts on one person lock that
@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.service import record_access, record_change
 from app.auth.principal import Actor
-from app.domains.people.models import FormerPersonalCode, Person, PersonAddress, PersonFlag
+from app.domains.people.models import FormerPersonalCode, Person, PersonAddress
 from app.domains.people.queries import (
     PersonHeader,
     person_header,
@@ -28,18 +28,12 @@ from app.domains.people.queries import (
     person_id_by_other_id,
 )
 from app.domains.people.rules import (
-    FLAG_KINDS,
     PERSON_FIELDS,
     AddressData,
     InvalidPersonalCode,
-    Period,
     PersonData,
-    first_overlap,
-    hand_over,
     parse_personal_code,
     validate_address,
-    validate_end,
-    validate_flag,
     validate_person,
 )
 from app.errors import Conflict, InvalidInput, NotFound
@@ -53,11 +47,6 @@ STALE = N_(
     "yours again."
 )
 NO_SUCH_PERSON = N_("No such person.")
-ADDRESS_OVERLAP = N_(
-    "The period overlaps another address of the same kind that cannot be ended automatically: see the "
-    "history, and end or correct that one first."
-)
-FLAG_OVERLAP = N_("The period overlaps another period of the same kind: end that one first.")
 
 # Why a person's record may be opened from the staff pages (the access log's purpose); "api" is recorded
 # for reads through the API.
@@ -158,12 +147,12 @@ async def register_person(
         after={k: v for k, v in _snapshot(cleaned).items() if v is not None},
     )
     if address is not None:
-        _insert_address(session, actor, person.id, address)
+        insert_address(session, actor, person.id, address)
         await session.flush()
     return person
 
 
-async def _locked_person(session: AsyncSession, person_id: uuid.UUID) -> Person:
+async def locked_person(session: AsyncSession, person_id: uuid.UUID) -> Person:
     person = await session.scalar(select(Person).where(Person.id == person_id).with_for_update())
     if person is None:
         raise NotFound(NO_SUCH_PERSON)
@@ -188,7 +177,7 @@ async def edit_person(
     change since then is a Conflict (nothing is changed). The personal code is not changed here once it is
     set (an old-format one is exchanged with change_personal_code); a person without one may get one."""
     actor.require(Permission.PERSON_EDIT)
-    person = await _locked_person(session, person_id)
+    person = await locked_person(session, person_id)
     _check_version(person, version)
     fields = dict(_fields(data))
     if person.personal_code:
@@ -237,7 +226,7 @@ async def change_personal_code(
     """Exchanges an old-format personal code for a new-format one, once (domain brief §13.1). The old code
     is kept as a former code: records made under it stay linked, and search by it still finds the person."""
     actor.require(Permission.PERSON_EDIT)
-    person = await _locked_person(session, person_id)
+    person = await locked_person(session, person_id)
     _check_version(person, version)
     old = person.personal_code
     has_former = await session.scalar(
@@ -299,7 +288,7 @@ def _address_snapshot(a: PersonAddress | AddressData) -> dict[str, Any]:
     }
 
 
-def _insert_address(
+def insert_address(
     session: AsyncSession, actor: Actor, person_id: uuid.UUID, data: AddressData
 ) -> PersonAddress:
     address = PersonAddress(
@@ -319,167 +308,6 @@ def _insert_address(
         after={"person_id": person_id, **_address_snapshot(data)},
     )
     return address
-
-
-async def _periods(
-    session: AsyncSession, model: type[PersonAddress] | type[PersonFlag], person_id: uuid.UUID, kind: str
-) -> list[Any]:
-    return list(
-        (
-            await session.scalars(
-                select(model)
-                .where(model.person_id == person_id, model.kind == kind)
-                .order_by(model.valid_from)
-            )
-        ).all()
-    )
-
-
-def _as_period(row: PersonAddress | PersonFlag) -> Period:
-    return Period(row.id, row.valid_from, row.valid_to)
-
-
-async def add_address(
-    session: AsyncSession, actor: Actor, person_id: uuid.UUID, data: Mapping[str, Any], *, today: dt.date
-) -> PersonAddress:
-    """Adds a declared or actual address from a day. The current address of that kind ends the day before
-    (a new declaration replaces the previous one); any other overlap is refused with nothing changed."""
-    actor.require(Permission.PERSON_EDIT)
-    await _locked_person(session, person_id)
-    cleaned, errors = validate_address(data, today)
-    if errors or cleaned is None:
-        raise InvalidInput(errors)
-    existing = await _periods(session, PersonAddress, person_id, cleaned.kind)
-    plan = hand_over([_as_period(a) for a in existing], cleaned.valid_from, cleaned.valid_to)
-    if plan.conflict is not None:
-        raise InvalidInput({"valid_from": [ADDRESS_OVERLAP]})
-    if plan.ends is not None:
-        ended = next(a for a in existing if a.id == plan.ends.id)
-        ended.valid_to = plan.ends_on
-        record_change(
-            session,
-            actor_user_id=actor.user_id,
-            action="people:address:end",
-            entity_type="person_address",
-            entity_id=ended.id,
-            before={"valid_to": None},
-            after={"valid_to": plan.ends_on},
-        )
-    address = _insert_address(session, actor, person_id, cleaned)
-    await session.flush()
-    return address
-
-
-async def end_address(
-    session: AsyncSession,
-    actor: Actor,
-    person_id: uuid.UUID,
-    address_id: uuid.UUID,
-    valid_to: Any,
-    *,
-    today: dt.date,
-) -> PersonAddress:
-    """Ends a current address on a day (the person moved away, the declaration was annulled)."""
-    actor.require(Permission.PERSON_EDIT)
-    await _locked_person(session, person_id)
-    address = await session.scalar(
-        select(PersonAddress).where(PersonAddress.id == address_id, PersonAddress.person_id == person_id)
-    )
-    if address is None:
-        raise NotFound(N_("No such address."))
-    others = await _periods(session, PersonAddress, person_id, address.kind)
-    end, errors = validate_end(_as_period(address), valid_to, today, others=[_as_period(o) for o in others])
-    if errors or end is None:
-        raise InvalidInput(errors)
-    address.valid_to = end
-    record_change(
-        session,
-        actor_user_id=actor.user_id,
-        action="people:address:end",
-        entity_type="person_address",
-        entity_id=address.id,
-        before={"valid_to": None},
-        after={"valid_to": end},
-    )
-    await session.flush()
-    return address
-
-
-# --- disability and pension periods ----------------------------------------------------------------------
-
-
-async def add_flag(
-    session: AsyncSession, actor: Actor, person_id: uuid.UUID, data: Mapping[str, Any], *, today: dt.date
-) -> PersonFlag:
-    """Adds a disability (group) or pensioner (pension type) period; periods of one kind never overlap."""
-    actor.require(Permission.PERSON_EDIT)
-    await _locked_person(session, person_id)
-    cleaned, errors = validate_flag(data, today)
-    if errors or cleaned is None:
-        raise InvalidInput(errors)
-    existing = await _periods(session, PersonFlag, person_id, cleaned.kind)
-    if first_overlap([_as_period(f) for f in existing], cleaned.valid_from, cleaned.valid_to):
-        raise InvalidInput({"valid_from": [FLAG_OVERLAP]})
-    flag = PersonFlag(
-        id=uuid7(),
-        tenant_id=actor.tenant_id,
-        person_id=person_id,
-        kind=cleaned.kind,
-        detail=cleaned.detail,
-        valid_from=cleaned.valid_from,
-        valid_to=cleaned.valid_to,
-    )
-    session.add(flag)
-    record_change(
-        session,
-        actor_user_id=actor.user_id,
-        action="people:flag:add",
-        entity_type="person_flag",
-        entity_id=flag.id,
-        after={
-            "person_id": person_id,
-            "kind": cleaned.kind,
-            "detail": cleaned.detail,
-            "valid_from": cleaned.valid_from,
-            "valid_to": cleaned.valid_to,
-        },
-    )
-    await session.flush()
-    return flag
-
-
-async def end_flag(
-    session: AsyncSession,
-    actor: Actor,
-    person_id: uuid.UUID,
-    flag_id: uuid.UUID,
-    valid_to: Any,
-    *,
-    today: dt.date,
-) -> PersonFlag:
-    actor.require(Permission.PERSON_EDIT)
-    await _locked_person(session, person_id)
-    flag = await session.scalar(
-        select(PersonFlag).where(PersonFlag.id == flag_id, PersonFlag.person_id == person_id)
-    )
-    if flag is None or flag.kind not in FLAG_KINDS:
-        raise NotFound(N_("No such period."))
-    others = await _periods(session, PersonFlag, person_id, flag.kind)
-    end, errors = validate_end(_as_period(flag), valid_to, today, others=[_as_period(o) for o in others])
-    if errors or end is None:
-        raise InvalidInput(errors)
-    flag.valid_to = end
-    record_change(
-        session,
-        actor_user_id=actor.user_id,
-        action="people:flag:end",
-        entity_type="person_flag",
-        entity_id=flag.id,
-        before={"valid_to": None},
-        after={"valid_to": end},
-    )
-    await session.flush()
-    return flag
 
 
 # --- opening a person's record ---------------------------------------------------------------------------

@@ -8,7 +8,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from jinja2_fragments.litestar import HTMXBlockTemplate
 from litestar import Response, Router, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
@@ -27,11 +26,11 @@ from app.domains.cases.service import unassign_staff as unassign
 from app.errors import InvalidInput, NotFound
 from app.i18n import N_
 from app.permissions import Permission
+from app.web.htmx import is_fragment, refused
 from app.web.routes.case_forms import (
     Form,
     first_error,
     go_to,
-    is_fragment,
     one,
     read_uuid,
     read_version,
@@ -110,12 +109,7 @@ async def edit_case_act(
         context = await _head_form_context(
             db, actor, case, values=values, errors=exc.errors, focus=first_error(exc.errors, CASE_FIELDS)
         )
-        template = PAGE if is_fragment(request) else "cases/case_edit.html"
-        if is_fragment(request):
-            return HTMXBlockTemplate(
-                template_name=template, block_name="edit_form", context=context, status_code=422
-            )
-        return Template(template_name=template, context=context, status_code=422)
+        return refused(request, context, page="cases/case_edit.html", block="edit_form", block_page=PAGE)
     return await _after_head_act(request, db, actor, case_id)
 
 
@@ -155,11 +149,7 @@ async def close_case_act(
         context = await _head_form_context(
             db, actor, case, values=values, errors=exc.errors, focus=first_error(exc.errors, CLOSE_FIELDS)
         )
-        if is_fragment(request):
-            return HTMXBlockTemplate(
-                template_name=PAGE, block_name="close_form", context=context, status_code=422
-            )
-        return Template(template_name="cases/case_close.html", context=context, status_code=422)
+        return refused(request, context, page="cases/case_close.html", block="close_form", block_page=PAGE)
     return await _after_head_act(request, db, actor, case_id)
 
 
@@ -207,9 +197,7 @@ async def assign_staff_act(
         context = await case_context(
             request, db, actor, case, staff_errors=exc.errors, staff_chosen=chosen, focus_staff=True
         )
-        if is_fragment(request):
-            return page_blocks(["staff"], context, status=422)
-        return Template(template_name=PAGE, context=context, status_code=422)
+        return refused(request, context, page=PAGE, block="staff")
     return await _staff_answer(request, db, actor, case_id, ASSIGNED)
 
 

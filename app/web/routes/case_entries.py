@@ -25,12 +25,12 @@ from app.domains.cases.timeline_queries import EntryRow, timeline_entry
 from app.errors import InvalidInput, NotFound
 from app.i18n import N_
 from app.permissions import Permission
+from app.web.htmx import is_fragment
 from app.web.routes.case_forms import (
     Form,
     dotted,
     first_error,
     go_to,
-    is_fragment,
     read_uuid,
     today,
     values_of,

@@ -1,5 +1,5 @@
 """Helpers shared by the case-file pages (cases, timeline, documents, register, activity report):
-reading posted forms, the municipality's today, choosing a page or a block, redirects that htmx follows."""
+reading posted forms, the municipality's today, redirects that htmx follows."""
 
 from __future__ import annotations
 
@@ -59,13 +59,6 @@ def read_version(value: str) -> int | None:
     if not value:
         return None
     return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else -1
-
-
-def is_fragment(request: HTMXRequest, target: str | None = None) -> bool:
-    htmx = request.htmx
-    if not htmx or htmx.history_restore_request:
-        return False
-    return target is None or htmx.target == target
 
 
 def go_to(request: HTMXRequest, path: str) -> Response[Any]:

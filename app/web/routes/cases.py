@@ -28,7 +28,6 @@ from app.documents.rules import megabytes
 from app.domains.cases import rules
 from app.domains.cases.access import view_case
 from app.domains.cases.models import Case
-from app.domains.cases.paging import decode_day_cursor, decode_id_cursor
 from app.domains.cases.queries import (
     CASE_VIEW_ROLES,
     CaseCard,
@@ -44,15 +43,16 @@ from app.domains.cases.timeline_queries import timeline_page
 from app.domains.people.service import open_person
 from app.errors import InvalidInput, NotFound
 from app.i18n import N_
+from app.pagination import decode_day_cursor, decode_id_cursor
 from app.permissions import Permission
 from app.web.deps import resources
 from app.web.filters import FilterForm
+from app.web.htmx import is_fragment, refused
 from app.web.routes.case_forms import (
     Form,
     dotted,
     first_error,
     go_to,
-    is_fragment,
     many,
     one,
     read_uuid,
@@ -274,11 +274,7 @@ async def open_case_act(
         context = await _new_case_context(
             db, actor, client, values=values, errors=exc.errors, focus=first_error(exc.errors, CASE_FIELDS)
         )
-        if is_fragment(request):
-            return HTMXBlockTemplate(
-                template_name="cases/new.html", block_name="case_form", context=context, status_code=422
-            )
-        return Template(template_name="cases/new.html", context=context, status_code=422)
+        return refused(request, context, page="cases/new.html", block="case_form")
     return go_to(request, case_path(case.id))
 
 

@@ -26,13 +26,14 @@ from app.documents import rules
 from app.documents.queries import person_documents_page
 from app.documents.service import Upload, read_document, upload_document
 from app.domains.cases.access import access_case
-from app.domains.cases.paging import decode_id_cursor
 from app.domains.people.service import open_person
 from app.errors import InvalidInput
 from app.i18n import N_
+from app.pagination import decode_id_cursor
 from app.permissions import Permission
 from app.web.deps import resources
-from app.web.routes.case_forms import first_error, go_to, is_fragment, today
+from app.web.htmx import is_fragment
+from app.web.routes.case_forms import first_error, go_to, today
 from app.web.routes.cases import PAGE, case_context
 from app.web.routes.people import render_person_tab
 

@@ -12,13 +12,13 @@ from typing import Annotated, Any
 from jinja2_fragments.litestar import HTMXBlockTemplate
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
-from litestar.plugins.htmx import HTMXRequest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.domains.households.rules import MEMBER_ROLES, RELATIONSHIP_KINDS
 from app.domains.households.service import MemberOfAnotherHousehold
-from app.domains.people.queries import SearchRow, person_id_by_code, search_persons
+from app.domains.people.queries import person_id_by_code
 from app.domains.people.rules import search_terms
+from app.domains.people.search import SearchRow, search_persons
 from app.errors import InvalidInput
 from app.i18n import N_, TIMEZONE
 
@@ -41,14 +41,6 @@ REMOVED = N_("Removed")
 def today() -> dt.date:
     """The municipalities' day, whatever the server's zone."""
     return dt.datetime.now(TIMEZONE).date()
-
-
-def fragment(request: HTMXRequest) -> bool:
-    return bool(request.htmx) and not request.htmx.history_restore_request
-
-
-def targets(request: HTMXRequest, element_id: str) -> bool:
-    return fragment(request) and request.htmx.target == element_id
 
 
 def one(data: dict[str, str | list[str]], key: str, max_length: int = 2000) -> str:

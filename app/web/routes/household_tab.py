@@ -26,6 +26,7 @@ from app.errors import InvalidInput, NotFound
 from app.i18n import N_
 from app.permissions import Permission
 from app.web.filters import FilterForm
+from app.web.htmx import is_fragment, refused
 from app.web.routes.household_forms import (
     ADDED,
     REMOVED,
@@ -34,9 +35,7 @@ from app.web.routes.household_forms import (
     base_context,
     blocks,
     clash_of,
-    fragment,
     pick_person,
-    targets,
     today,
 )
 from app.web.routes.people import render_person_tab
@@ -96,7 +95,7 @@ async def household_tab(
     form = FilterForm({"on": str(request.query_params.get("on") or "")}, ("on",))
     on = form.day("on") or today()
     context = await _context(db, actor, person, on, view_errors=form.errors, purpose=purpose)
-    if targets(request, "household-now"):
+    if is_fragment(request, "household-now"):
         return blocks(
             TAB,
             ["current"],
@@ -139,11 +138,9 @@ async def create_with_person(
             db, actor, person, today(), create_values=reader.values, create_errors=errors, clash=clash
         )
         context.update(open_create=True, focus_create=True)
-        if fragment(request):
-            return blocks(TAB, ["create_form"], 422, **context)
-        return Template(template_name=TAB, context=context, status_code=422)
+        return refused(request, context, page=TAB, block="create_form")
     address = f"/households/{household.id}"
-    if fragment(request):
+    if is_fragment(request):
         return ClientRedirect(redirect_to=address)
     return Redirect(path=address, status_code=303)
 
@@ -179,10 +176,8 @@ async def add_relationship_tab(
     except InvalidInput as exc:
         context = await _context(db, actor, person, today(), values=reader.values, candidates=found)
         context.update(errors=exc.errors, focus_rel=True)
-        if fragment(request):
-            return blocks(TAB, ["relationships"], 422, **context)
-        return Template(template_name=TAB, context=context, status_code=422)
-    if not fragment(request):
+        return refused(request, context, page=TAB, block="relationships")
+    if not is_fragment(request):
         return Redirect(path=_tab_address(person_id), status_code=303)
     context = await _context(db, actor, person, today(), focus_rel_list=True, message=ADDED)
     return blocks(TAB, ["relationships", "status_oob"], **context)
@@ -202,7 +197,7 @@ async def remove_relationship_tab(
 ) -> Response[Any]:
     person = await _header(db, person_id)
     await remove_relationship(db, actor, person_id, relationship_id)
-    if not fragment(request):
+    if not is_fragment(request):
         return Redirect(path=_tab_address(person_id), status_code=303)
     context = await _context(db, actor, person, today(), focus_rel_list=True, message=REMOVED)
     return blocks(TAB, ["relationships", "status_oob"], **context)

@@ -33,6 +33,7 @@ from app.errors import InvalidInput, NotFound
 from app.i18n import N_
 from app.permissions import Permission
 from app.web.filters import FilterForm
+from app.web.htmx import is_fragment, refused
 from app.web.routes import household_tab
 from app.web.routes.household_forms import (
     ADDED,
@@ -44,9 +45,7 @@ from app.web.routes.household_forms import (
     blocks,
     candidates,
     clash_of,
-    fragment,
     pick_person,
-    targets,
     today,
 )
 
@@ -94,7 +93,7 @@ async def household_page(
 ) -> Template:
     on, past, view_errors = _view(request.query_params)
     context = await _context(db, actor, household_id, on, past, view_errors=view_errors)
-    if targets(request, "members"):
+    if is_fragment(request, "members"):
         return blocks(
             PAGE,
             ["members", "status_oob"],
@@ -103,7 +102,7 @@ async def household_page(
             **context,
             announce_members=not view_errors,
         )
-    if targets(request, "household-head"):  # "Cancel" of the rename form
+    if is_fragment(request, "household-head"):  # "Cancel" of the rename form
         return blocks(PAGE, ["head"], **context)
     return Template(template_name=PAGE, context=context, status_code=422 if view_errors else 200)
 
@@ -123,7 +122,7 @@ async def edit_head(
     context = await _context(db, actor, household_id, on, past, editing_head=True, focus=True)
     card = context["card"]
     context["values"] = {"label": card.label, "note": card.note or "", "version": str(card.version)}
-    if fragment(request):
+    if is_fragment(request):
         return blocks(PAGE, ["head"], **context)
     return Template(template_name=PAGE, context=context)
 
@@ -146,10 +145,8 @@ async def save_head(
             db, actor, household_id, on, past, editing_head=True, focus=True, values=reader.values
         )
         context["errors"] = exc.errors
-        if fragment(request):
-            return blocks(PAGE, ["head"], 422, **context)
-        return Template(template_name=PAGE, context=context, status_code=422)
-    if not fragment(request):
+        return refused(request, context, page=PAGE, block="head")
+    if not is_fragment(request):
         return Redirect(path=_address(household_id, on, past), status_code=303)
     context = await _context(db, actor, household_id, on, past, focus_head=True, message=SAVED)
     return blocks(PAGE, ["head", "status_oob"], **context)
@@ -207,10 +204,8 @@ async def add_member_form(
             db, actor, household_id, on, past, values=reader.values, focus=True, candidates=found
         )
         context.update(errors=exc.errors, clash=clash_of(exc))
-        if fragment(request):
-            return blocks(PAGE, ["add_member"], 422, **context)
-        return Template(template_name=PAGE, context=context, status_code=422)
-    if not fragment(request):
+        return refused(request, context, page=PAGE, block="add_member")
+    if not is_fragment(request):
         return Redirect(path=_address(household_id, on, past), status_code=303)
     context = await _context(db, actor, household_id, on, past, oob=True, focus_members=True, message=ADDED)
     return blocks(PAGE, ["add_member", "members", "relationships", "status_oob"], **context)
@@ -242,7 +237,7 @@ async def edit_member(
         "joined_on": f"{member.joined_on:%d.%m.%Y}",
         "left_on": f"{left_on:%d.%m.%Y}" if left_on else "",
     }
-    if fragment(request):
+    if is_fragment(request):
         return blocks(PAGE, ["members"], **context)
     return Template(template_name=PAGE, context=context)
 
@@ -281,10 +276,8 @@ async def _member_act(
             db, actor, household_id, on, past, editing=member_id, mode=mode, focus=True, values=reader.values
         )
         context.update(errors=exc.errors, clash=clash_of(exc))
-        if fragment(request):
-            return blocks(PAGE, ["members"], 422, **context)
-        return Template(template_name=PAGE, context=context, status_code=422)
-    if not fragment(request):
+        return refused(request, context, page=PAGE, block="members")
+    if not is_fragment(request):
         return Redirect(path=_address(household_id, on, past), status_code=303)
     context = await _context(db, actor, household_id, on, past, focus_row=member_id, message=SAVED)
     return blocks(PAGE, ["members", "status_oob"], **context)
@@ -348,10 +341,8 @@ async def add_relationship_form(
         errors = {("rel_person_id" if k == "person_id" else k): v for k, v in exc.errors.items()}
         context = await _context(db, actor, household_id, on, past, values=reader.values, focus_rel=True)
         context["errors"] = errors
-        if fragment(request):
-            return blocks(PAGE, ["relationships"], 422, **context)
-        return Template(template_name=PAGE, context=context, status_code=422)
-    if not fragment(request):
+        return refused(request, context, page=PAGE, block="relationships")
+    if not is_fragment(request):
         return Redirect(path=_address(household_id, on, past), status_code=303)
     context = await _context(db, actor, household_id, on, past, focus_rel_list=True, message=ADDED)
     return blocks(PAGE, ["relationships", "status_oob"], **context)
@@ -373,7 +364,7 @@ async def remove_relationship_form(
     on, past, _ = _view(data)
     person_id = FormReader(data).uuid("person_id", CHOOSE_MEMBER) or uuid.UUID(int=0)  # none: "no such"
     await remove_relationship(db, actor, person_id, relationship_id)
-    if not fragment(request):
+    if not is_fragment(request):
         return Redirect(path=_address(household_id, on, past), status_code=303)
     context = await _context(db, actor, household_id, on, past, focus_rel_list=True, message=REMOVED)
     return blocks(PAGE, ["relationships", "status_oob"], **context)

@@ -49,6 +49,7 @@ from app.domains.people.importing_read import COLUMNS, MAX_FILE_BYTES, MAX_ROWS,
 from app.i18n import N_, gettext
 from app.pagination import decode_cursor
 from app.permissions import Permission
+from app.web.htmx import is_fragment
 from app.web.templating import language_of
 
 PAGE = "imports/imports.html"
@@ -70,10 +71,6 @@ def may_import(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandl
     user = connection.user
     if not isinstance(user, Actor) or not user.can(Permission.PERSON_IMPORT):
         raise PermissionDeniedException()
-
-
-def _fragment(request: HTMXRequest) -> bool:
-    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 def _columns() -> list[tuple[str, str]]:
@@ -99,7 +96,7 @@ async def imports_page(
     position = decode_cursor(request.query_params.get("after"))
     page = await import_jobs_page(db, actor, after=position)
     context = _page_context(page=page, paged=position is not None)
-    if _fragment(request) and request.htmx.target == "jobs":
+    if is_fragment(request, "jobs"):
         return HTMXBlockTemplate(template_name=PAGE, block_name="jobs", context=context)
     return Template(template_name=PAGE, context=context)
 
@@ -130,7 +127,7 @@ async def upload(
     except ImportRefused as exc:
         lang = language_of(request)
         messages = [(p.column, describe(p, lang)) for p in exc.problems]
-        if _fragment(request):
+        if is_fragment(request):
             return HTMXBlockTemplate(
                 template_name=PAGE,
                 block_name="upload_form",
@@ -143,7 +140,7 @@ async def upload(
             context=_page_context(page=page, errors=messages, dry_run=dry_run, focus=True),
             status_code=422,
         )
-    if _fragment(request):
+    if is_fragment(request):
         return ClientRedirect(f"/imports/{job_id}")
     return Redirect(path=f"/imports/{job_id}", status_code=303)
 
@@ -189,7 +186,7 @@ async def job_progress(
 ) -> Response[Any]:
     """The polled block. Its last answer (the job no longer running) ends the polling and tells the
     live region how the run ended."""
-    if not _fragment(request):
+    if not is_fragment(request):
         return Redirect(path=f"/imports/{job_id}")
     context = await _job_context(request, actor, db, job_id)
     job: JobView = context["job"]
@@ -199,7 +196,7 @@ async def job_progress(
 async def _after_act(
     request: HTMXRequest, actor: Actor, db: AsyncSession, job_id: uuid.UUID, message: str
 ) -> Response[Any]:
-    if not _fragment(request):
+    if not is_fragment(request):
         return Redirect(path=f"/imports/{job_id}", status_code=303)
     # The button pressed is gone with the swap: the block's heading takes the focus.
     context = {**await _job_context(request, actor, db, job_id), "focus": True}

@@ -21,20 +21,17 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Actor
-from app.domains.people.queries import (
-    decode_name_cursor,
-    person_card,
-    search_persons,
-)
+from app.domains.people.queries import person_card
 from app.domains.people.rules import SEARCH_MODES, search_terms, strip_unstorable
+from app.domains.people.search import decode_name_cursor, search_persons
 from app.domains.people.service import edit_person, open_person, register_person
 from app.errors import Conflict, InvalidInput, NotFound
 from app.permissions import Permission
+from app.web.htmx import is_fragment
 from app.web.routes import people_access, people_details
 from app.web.routes.people_common import (
     Form,
     chosen_purpose,
-    fragment,
     one,
     overview_context,
     render_person_tab,
@@ -119,8 +116,7 @@ async def person_list(
         "can_create": actor.can(Permission.PERSON_CREATE),
         "new_url": _new_address(q, terms.mode if terms else None),
     }
-    htmx = request.htmx
-    if htmx and htmx.target == "results" and not htmx.history_restore_request:
+    if is_fragment(request, "results"):
         return HTMXBlockTemplate(
             template_name="people/list.html",
             block_names=["results", "summary"],
@@ -174,13 +170,13 @@ async def register(
         else:
             bad.update(existing_id=exc.existing[1] if exc.existing else None, conflict=exc.detail)
             status = 409
-        if fragment(request):
+        if is_fragment(request):
             return HTMXBlockTemplate(
                 template_name="people/new.html", block_name="form", context=bad, status_code=status
             )
         return Template(template_name="people/new.html", context=bad, status_code=status)
     address_of = f"/persons/{person.id}"
-    if fragment(request):
+    if is_fragment(request):
         return ClientRedirect(address_of)
     return Redirect(path=address_of, status_code=303)
 
@@ -253,7 +249,7 @@ async def save_person(
                 existing_id=exc.existing[1] if exc.existing else None, conflict=exc.detail, stale=stale
             )
         status = 422 if isinstance(exc, InvalidInput) else 409
-        if fragment(request):
+        if is_fragment(request):
             return HTMXBlockTemplate(
                 template_name="people/edit.html",
                 block_name="form",
@@ -262,7 +258,7 @@ async def save_person(
             )
         return render_person_tab(request, "people/edit.html", "overview", bad, status_code=status)
     address_of = f"/persons/{person_id}"
-    if fragment(request):
+    if is_fragment(request):
         return ClientRedirect(address_of)
     return Redirect(path=address_of, status_code=303)
 

@@ -34,6 +34,7 @@ from app.domains.people.service import PURPOSES, open_person
 from app.errors import NotFound
 from app.i18n import N_, TIMEZONE
 from app.permissions import Permission
+from app.web.htmx import is_fragment
 from app.web.templating import language_of
 
 # Repeated fields arrive as a list, single ones as a string.
@@ -62,10 +63,6 @@ def one(data: dict[str, str | list[str]], key: str) -> str:
     if isinstance(value, list):
         return value[-1] if value else ""
     return value
-
-
-def fragment(request: HTMXRequest) -> bool:
-    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 def chosen_purpose(request: HTMXRequest) -> str:
@@ -150,8 +147,7 @@ def render_person_tab(
         **context,
         "active_tab": active_tab,
     }
-    htmx = request.htmx
-    if htmx and htmx.target == "person-tab" and not htmx.history_restore_request:
+    if is_fragment(request, "person-tab"):
         return TemplateBlocks(
             [(template, "tab"), (PERSON_BASE, "tabs")],
             context={**context, "tabs_oob": True},

@@ -6,6 +6,7 @@ in the live region. Without JavaScript the form posts normally and the page come
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable
 from typing import Any
 
 from litestar import Response, post
@@ -16,20 +17,15 @@ from litestar.response import Redirect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Actor
-from app.domains.people.service import (
-    add_address,
-    add_flag,
-    change_personal_code,
-    end_address,
-    end_flag,
-)
+from app.domains.people.periods_service import add_address, add_flag, end_address, end_flag
+from app.domains.people.service import change_personal_code
 from app.errors import Conflict, DomainError, InvalidInput
+from app.web.htmx import is_fragment
 from app.web.routes.people_common import (
     PERSON_BASE,
     SAVED,
     Form,
     TemplateBlocks,
-    fragment,
     one,
     overview_context,
     render_person_tab,
@@ -66,7 +62,7 @@ async def _section(
                 failed.existing[1] if isinstance(failed, Conflict) and failed.existing else None
             )
     context = await overview_context(db, actor, person_id, "case_work", **extra)
-    if fragment(request):
+    if is_fragment(request):
         parts = [(PAGE, block)] if failed is not None else [(PAGE, block), (PERSON_BASE, "status_oob")]
         return TemplateBlocks(
             parts,
@@ -78,6 +74,28 @@ async def _section(
     return render_person_tab(request, PAGE, "overview", {**context, "focus": True}, status_code=status)
 
 
+async def _period_act(
+    request: HTMXRequest,
+    db: AsyncSession,
+    actor: Actor,
+    person_id: uuid.UUID,
+    block: str,
+    act: Awaitable[object],
+    *,
+    values: dict[str, str],
+    open_form: str,
+) -> Response[Any]:
+    """Runs the act (adding or ending an address or a period) and answers with its section; refused, the
+    section comes back with the form `open_form` open and the typed `values`."""
+    try:
+        await act
+    except InvalidInput as exc:
+        return await _section(
+            request, db, actor, person_id, block, failed=exc, values=values, open_form=open_form
+        )
+    return await _section(request, db, actor, person_id, block)
+
+
 @post("/persons/{person_id:uuid}/addresses", name="person.address.add", status_code=200)
 async def add_address_form(
     request: HTMXRequest,
@@ -87,13 +105,10 @@ async def add_address_form(
     data: Form,
 ) -> Response[Any]:
     values = {k: one(data, k) for k in ADDRESS_FIELDS}
-    try:
-        await add_address(db, actor, person_id, values, today=today())
-    except InvalidInput as exc:
-        return await _section(
-            request, db, actor, person_id, "addresses", failed=exc, values=values, open_form="address"
-        )
-    return await _section(request, db, actor, person_id, "addresses")
+    act = add_address(db, actor, person_id, values, today=today())
+    return await _period_act(
+        request, db, actor, person_id, "addresses", act, values=values, open_form="address"
+    )
 
 
 @post("/persons/{person_id:uuid}/addresses/{address_id:uuid}/end", name="person.address.end", status_code=200)
@@ -106,20 +121,17 @@ async def end_address_form(
     data: Form,
 ) -> Response[Any]:
     valid_to = one(data, "valid_to")
-    try:
-        await end_address(db, actor, person_id, address_id, valid_to, today=today())
-    except InvalidInput as exc:
-        return await _section(
-            request,
-            db,
-            actor,
-            person_id,
-            "addresses",
-            failed=exc,
-            values={"valid_to": valid_to},
-            open_form=f"end-{address_id}",
-        )
-    return await _section(request, db, actor, person_id, "addresses")
+    act = end_address(db, actor, person_id, address_id, valid_to, today=today())
+    return await _period_act(
+        request,
+        db,
+        actor,
+        person_id,
+        "addresses",
+        act,
+        values={"valid_to": valid_to},
+        open_form=f"end-{address_id}",
+    )
 
 
 @post("/persons/{person_id:uuid}/flags", name="person.flag.add", status_code=200)
@@ -135,14 +147,9 @@ async def add_flag_form(
     kind, _, detail = one(data, "kind_detail").partition(":")
     if kind:
         values.update(kind=kind, detail=detail)
-    try:
-        await add_flag(db, actor, person_id, values, today=today())
-    except InvalidInput as exc:
-        values["kind_detail"] = one(data, "kind_detail")
-        return await _section(
-            request, db, actor, person_id, "flags", failed=exc, values=values, open_form="flag"
-        )
-    return await _section(request, db, actor, person_id, "flags")
+    act = add_flag(db, actor, person_id, values, today=today())
+    shown = {**values, "kind_detail": one(data, "kind_detail")}
+    return await _period_act(request, db, actor, person_id, "flags", act, values=shown, open_form="flag")
 
 
 @post("/persons/{person_id:uuid}/flags/{flag_id:uuid}/end", name="person.flag.end", status_code=200)
@@ -155,20 +162,10 @@ async def end_flag_form(
     data: Form,
 ) -> Response[Any]:
     valid_to = one(data, "valid_to")
-    try:
-        await end_flag(db, actor, person_id, flag_id, valid_to, today=today())
-    except InvalidInput as exc:
-        return await _section(
-            request,
-            db,
-            actor,
-            person_id,
-            "flags",
-            failed=exc,
-            values={"valid_to": valid_to},
-            open_form=f"end-{flag_id}",
-        )
-    return await _section(request, db, actor, person_id, "flags")
+    act = end_flag(db, actor, person_id, flag_id, valid_to, today=today())
+    return await _period_act(
+        request, db, actor, person_id, "flags", act, values={"valid_to": valid_to}, open_form=f"end-{flag_id}"
+    )
 
 
 @post("/persons/{person_id:uuid}/code", name="person.code", status_code=200)
@@ -196,7 +193,7 @@ async def change_code_form(
             open_form="code",
         )
     # The header shows the code too: the whole tab is refreshed.
-    if fragment(request):
+    if is_fragment(request):
         context = await overview_context(db, actor, person_id, "case_work")
         return TemplateBlocks(
             [(PAGE, "identity"), (PERSON_BASE, "header"), (PERSON_BASE, "status_oob")],

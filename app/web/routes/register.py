@@ -19,13 +19,14 @@ from app.documents import rules as file_rules
 from app.documents.queries import register_page
 from app.documents.service import DIRECTIONS, RegisterDraft, register_document
 from app.domains.cases import rules
-from app.domains.cases.paging import decode_day_cursor
 from app.errors import InvalidInput
 from app.i18n import N_
+from app.pagination import decode_day_cursor
 from app.permissions import Permission
 from app.web.deps import resources
 from app.web.filters import FilterForm
-from app.web.routes.case_forms import dotted, first_error, go_to, is_fragment, today
+from app.web.htmx import is_fragment, refused
+from app.web.routes.case_forms import dotted, first_error, go_to, today
 from app.web.routes.documents import FORM_ROOM, read_upload
 
 FIELDS = ("direction", "registered_on", "document_date", "correspondent", "subject", "case_number", "file")
@@ -121,14 +122,7 @@ async def _register(request: HTMXRequest, actor: Actor, db: AsyncSession) -> Res
         context = _form_context(
             request, values=values, errors=exc.errors, focus=first_error(exc.errors, FIELDS)
         )
-        if is_fragment(request):
-            return HTMXBlockTemplate(
-                template_name="documents/register_new.html",
-                block_name="register_form",
-                context=context,
-                status_code=422,
-            )
-        return Template(template_name="documents/register_new.html", context=context, status_code=422)
+        return refused(request, context, page="documents/register_new.html", block="register_form")
     return go_to(request, f"/register?registered={entry.number}")
 
 
