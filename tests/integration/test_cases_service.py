@@ -541,3 +541,15 @@ def test_the_demo_cases_load_once_per_municipality(settings, rw_sessions) -> Non
     assert sum(1 for _, closed in cases if closed) == 1
     kinds = {k for (k,) in rows_of(rw_sessions, riga, select(CaseEntry.kind))}
     assert "home_visit" in kinds
+
+
+def test_a_view_of_a_restricted_case_is_logged_without_its_number(
+    world, restricted, rw_sessions, tenant_a
+) -> None:
+    """The person's "who viewed" list is read by staff who may not see the case: the number would tell."""
+    liga = world["actors"]["liga"]
+    act(world, lambda s: view_case(s, liga, restricted["secret"]))
+    act(world, lambda s: view_case(s, liga, restricted["plain"]))
+    numbers = dict(rows_of(rw_sessions, tenant_a, select(Case.id, Case.number)))
+    logged = {c for (c,) in rows_of(rw_sessions, tenant_a, select(AccessLog.context))}
+    assert logged == {"case", f"case:{numbers[restricted['plain']]}"}

@@ -468,6 +468,10 @@ def test_name_search_starts_with_ignoring_case_and_diacritics(settings, tenant_a
     assert names(_search(settings, tenant_a, "jānis bērziņš")) == ["Jānis Bērziņš"]
     assert names(_search(settings, tenant_a, "berzins")) == ["Ēriks Bērziņš", "Jānis Bērziņš"]
     assert names(_search(settings, tenant_a, "kalnins berzins")) == ["Bērziņš Kalniņš"]
+    # Each word is the start of a name word, in either order; a single word is the last name's start.
+    assert names(_search(settings, tenant_a, "berz ja")) == ["Jana Berzina", "Jānis Bērziņš"]
+    assert names(_search(settings, tenant_a, "jāni bērz")) == ["Jānis Bērziņš"]
+    assert names(_search(settings, tenant_a, "berz_ %")) == []
     assert _search(settings, tenant_a, "nav tadu").rows == ()
 
 

@@ -296,3 +296,13 @@ def test_an_explicit_mode_wins_and_nothing_searchable_is_none() -> None:
     assert search_terms("   ") is None
     assert search_terms("!!!", "address") is None
     assert search_terms("abc", "code") is None
+
+
+def test_the_access_log_context_is_shown_in_words() -> None:
+    from app.web.routes.people_common import context_label
+
+    assert context_label("lv", "case:L-2026/00042 document:0195") == "Lieta L-2026/00042, Dokuments"
+    assert context_label("lv", "case") == "Lieta"
+    assert context_label("en", "household") == "Household"
+    assert context_label("lv", None) == "—"
+    assert context_label("lv", "something-new") == "something-new"

@@ -9,6 +9,7 @@ tests/integration/test_people_service.py."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -149,10 +150,22 @@ def _row(r: Any, former: set[uuid.UUID]) -> SearchRow:
     )
 
 
+def _word_prefixes(text: str) -> ColumnElement[bool]:
+    """Each word of `text` starts a word of the name, in order ("berz andr" → "berzins andris"): the first
+    word as a range (the index condition), the rest as a pattern checked on the rows the range found."""
+    first, *rest = text.split(" ")
+    condition = _name_range(Person.name_norm, first)
+    if not rest:
+        return condition
+    pattern = "% ".join(re.sub(r"([\\%_])", r"\\\1", w) for w in (first, *rest)) + "%"
+    return and_(condition, Person.name_norm.like(pattern, escape="\\"))
+
+
 def name_search_condition(terms: SearchTerms) -> ColumnElement[bool]:
-    """`name_norm` starts with the text, or with one of its other word orders: ranges only."""
-    ranges = [_name_range(Person.name_norm, p) for p in (terms.text, *terms.alternatives)]
-    return or_(*ranges) if len(ranges) > 1 else ranges[0]
+    """Every word of the text starts a word of `name_norm` (last name first), in the order typed or with
+    its last word first: a range on the first word's prefix each, so an index condition under RLS."""
+    found = [_word_prefixes(p) for p in (terms.text, *terms.alternatives)]
+    return or_(*found) if len(found) > 1 else found[0]
 
 
 async def search_persons(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from functools import partial
 from typing import Annotated, Any
 
 from jinja2_fragments import render_block
@@ -32,7 +33,7 @@ from app.domains.people.rules import (
 )
 from app.domains.people.service import PURPOSES, open_person
 from app.errors import NotFound
-from app.i18n import N_, TIMEZONE
+from app.i18n import N_, TIMEZONE, gettext
 from app.permissions import Permission
 from app.web.htmx import is_fragment
 from app.web.templating import language_of
@@ -50,7 +51,29 @@ CONTEXT_LABELS = {
     "access": N_("Who viewed"),
     "edit": N_("Editing the data"),
     "api": N_("Through the API"),
+    "case": N_("Case"),  # a restricted case: logged without its number
 }
+CASE_CONTEXT = N_("Case %(number)s")
+DOCUMENT_CONTEXT = N_("Document")
+
+
+def context_label(lang: str, context: str | None) -> str:
+    """The access log's context as the "who viewed" tab shows it: "case:L-2026/00042 document:<id>" →
+    "Lieta L-2026/00042, Dokuments"; an unknown one as it was written."""
+    if not context:
+        return "—"
+    parts = []
+    for word in context.split(" "):
+        kind, _, value = word.partition(":")
+        if kind == "case" and value:
+            parts.append(gettext(lang, CASE_CONTEXT, number=value))
+        elif kind == "document":
+            parts.append(gettext(lang, DOCUMENT_CONTEXT))
+        elif word in CONTEXT_LABELS:
+            parts.append(gettext(lang, CONTEXT_LABELS[word]))
+        else:
+            parts.append(word)
+    return ", ".join(parts)
 
 
 def today() -> dt.date:
@@ -84,7 +107,7 @@ def vocabulary(request: HTMXRequest) -> dict[str, Any]:
         "flag_details": FLAG_DETAILS,
         "purposes": [(p, PURPOSE_LABELS.get(p, p)) for p in PURPOSES],
         "purpose_labels": PURPOSE_LABELS,
-        "context_labels": CONTEXT_LABELS,
+        "context_label": partial(context_label, lang),
         "countries": country_choices(lang),
         "country_name": lambda code: country_name(code, lang),
         "phone": display_phone,
