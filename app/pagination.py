@@ -2,7 +2,8 @@
 (UUIDv7 ids are time-ordered), and an opaque cursor.
 
 The cursor is only a position, not a permission: it is read under the reader's own tenant, so a forged
-one shows nothing more; one that does not decode is treated as absent (the first page)."""
+one shows nothing more. One that does not decode is treated as absent (the first page) on web pages and
+refused by the API (app/api/v1/cursors.py)."""
 
 from __future__ import annotations
 

@@ -9,14 +9,10 @@ import uuid
 from collections.abc import Mapping
 from urllib.parse import urlencode
 
+from app.dates import DateError, parse_day
 from app.i18n import N_
 
-_DOTTED_DAY = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _MAX_LENGTH = 100
-
-
-FIRST_DAY = dt.date(1900, 1, 1)
-LAST_DAY = dt.date(2999, 12, 31)
 
 
 class FilterForm:
@@ -49,20 +45,10 @@ class FilterForm:
         if not value:
             return None
         try:
-            dotted = _DOTTED_DAY.match(value)
-            if dotted:
-                day = dt.date(int(dotted[3]), int(dotted[2]), int(dotted[1]))
-            else:
-                day = dt.date.fromisoformat(value)
-        except ValueError:
-            self.errors[name] = N_("Enter a date as dd.mm.yyyy.")
+            return parse_day(value, bounded=True)
+        except DateError as exc:
+            self.errors[name] = str(exc)
             return None
-        # Queries add a day to the end of a period: 31.12.9999 would overflow, and no record is that old
-        # or that far ahead anyway.
-        if not FIRST_DAY <= day <= LAST_DAY:
-            self.errors[name] = N_("Enter a date between 01.01.1900 and 31.12.2999.")
-            return None
-        return day
 
     def period(self, start: str, end: str) -> tuple[dt.date | None, dt.date | None]:
         first, last = self.day(start), self.day(end)

@@ -132,8 +132,9 @@ def test_the_timeline_in_cursor_pages(client, settings, world, tenant_a) -> None
     assert calls["entries"][0]["duration_minutes"] == 5 and calls["entries"][0]["kind"] == "phone_call"
     problem(api.get(f"/api/v1/cases/{world['plain']}/entries", params={"kind": "party"}), 422)
     problem(api.get(f"/api/v1/cases/{world['plain']}/entries", params={"limit": 0}), 422)
-    garbage = api.get(f"/api/v1/cases/{world['plain']}/entries", params={"cursor": "!!!"}).json()
-    assert len(garbage["entries"]) == 7  # an unreadable cursor is the first page
+    for garbage in ("!!!", "xyz", "Zm9vfGJhcg"):  # not base64; too short; "foo|bar"
+        bad = problem(api.get(f"/api/v1/cases/{world['plain']}/entries", params={"cursor": garbage}), 422)
+        assert [e["field"] for e in bad["errors"]] == ["cursor"]
 
 
 def test_recording_an_entry(client, world, rw_sessions, tenant_a) -> None:
@@ -161,6 +162,10 @@ def test_recording_an_entry(client, world, rw_sessions, tenant_a) -> None:
             {"occurred_on"},
         ),
         ({"kind": "home_visit", "occurred_on": "{today}", "subject": "x"}, {"duration_minutes"}),
+        (
+            {"kind": "home_visit", "occurred_on": "{today}", "subject": "x", "duration_minutes": 0},
+            {"duration_minutes"},
+        ),
         (
             {"kind": "note", "occurred_on": "{today}", "subject": "x", "staff_user_id": str(uuid.uuid4())},
             {"staff_user_id"},

@@ -151,7 +151,12 @@ def test_search_by_code_and_bad_parameters(api, rw_sessions, tenant_a) -> None:
     assert [p["id"] for p in found] == [str(person)] and found[0]["personal_code"] == code
     _problem(api.get("/api/v1/persons", params={"limit": 0}), 422)
     _problem(api.get("/api/v1/persons", params={"mode": "telepathy"}), 422)
-    assert api.get("/api/v1/persons", params={"cursor": "garbage"}).status_code == 200
+    for garbage in ("garbage!!", "xyz", "AAAA", "Zm9vfGJhcg"):  # not base64; 3 zero bytes; "foo|bar"
+        bad = _problem(api.get("/api/v1/persons", params={"cursor": garbage}), 422)
+        assert [e["field"] for e in bad["errors"]] == ["cursor"]
+        assert bad["errors"][0]["message"].startswith("Kursors nav derīgs")
+    bad = _problem(api.get(f"/api/v1/persons/{person}/access-log", params={"cursor": "xyz"}), 422)
+    assert [e["field"] for e in bad["errors"]] == ["cursor"]
 
 
 def test_reading_a_person_is_logged_and_shown_in_the_access_log(api, rw_sessions, tenant_a) -> None:

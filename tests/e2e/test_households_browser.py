@@ -65,7 +65,9 @@ def test_open_a_household_add_a_member_and_see_them_listed(
     form.get_by_label(re.compile("Sastāvā no")).fill("31.02.2024")
     form.get_by_role("button", name="Pievienot mājsaimniecībai").click()
     expect(page.locator("#member-q-error")).to_contain_text("Atrodiet personu")
-    expect(page.locator("#member-joined-error")).to_have_text("Ievadiet datumu formātā dd.mm.gggg.")
+    expect(page.locator("#member-joined-error")).to_have_text(
+        "Kalendārā nav tādas dienas: pārbaudiet dienu un mēnesi."
+    )
     expect(page.locator("#member-q")).to_be_focused()
     _no_violations(page, "add member with errors")
 

@@ -76,8 +76,8 @@ def shot(page: Page, name: str) -> None:
 
 
 def upload(page: Page, path: Path, *, dry_run: bool = True) -> None:
-    page.get_by_label("Fails (CSV vai XLSX)").set_input_files(str(path))
-    checkbox = page.get_by_label("Tikai pārbaudīt failu (izmēģinājums)")
+    page.get_by_label("Datne (CSV vai XLSX)").set_input_files(str(path))
+    checkbox = page.get_by_label("Tikai pārbaudīt datni (izmēģinājums)")
     checkbox.check() if dry_run else checkbox.uncheck()
     page.get_by_role("button", name="Augšupielādēt").click()
 
@@ -94,7 +94,7 @@ def test_head_of_service_imports_clients_with_a_report_and_a_progress_bar(
     page.get_by_role("navigation").get_by_role("link", name="Imports").click()
     expect(page).to_have_url(re.compile(r"/imports$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Personu un mājsaimniecību imports")
-    expect(page.get_by_text("Neviens fails vēl nav importēts.")).to_be_visible()
+    expect(page.get_by_text("Neviena datne vēl nav importēta.")).to_be_visible()
     assert_accessible(page, "empty import page")
     shot(page, "1-upload")
 
@@ -102,8 +102,8 @@ def test_head_of_service_imports_clients_with_a_report_and_a_progress_bar(
     pdf = tmp_path / "atskaite.pdf"
     pdf.write_bytes(b"%PDF-1.7\n")
     upload(page, pdf)
-    expect(page.locator("#upload-errors")).to_contain_text("Tiek pieņemti tikai CSV un XLSX faili.")
-    expect(page.get_by_label("Fails (CSV vai XLSX)")).to_be_focused()
+    expect(page.locator("#upload-errors")).to_contain_text("Tiek pieņemtas tikai CSV un XLSX datnes.")
+    expect(page.get_by_label("Datne (CSV vai XLSX)")).to_be_focused()
     assert_accessible(page, "refused upload (422)")
     shot(page, "2-refused")
 
@@ -112,13 +112,13 @@ def test_head_of_service_imports_clients_with_a_report_and_a_progress_bar(
     expect(page).to_have_url(re.compile(r"/imports/[0-9a-f-]{36}$"))
     expect(page.locator("#job .import-status")).to_have_text("Ir kļūdas", timeout=30_000)
     expect(page.locator("#status")).to_have_text(
-        "Pārbaude pabeigta: failā ir kļūdas. Nekas netika saglabāts."
+        "Pārbaude pabeigta: datnē ir kļūdas. Nekas netika saglabāts."
     )
     errors = page.locator("table.import-errors tbody tr")
     expect(errors).to_have_count(10)
     expect(errors.first).to_contain_text("Personas koda kontrolcipars nav pareizs.")
     expect(page.get_by_role("link", name="Lejupielādēt visas kļūdas (CSV)")).to_be_visible()
-    expect(page.get_by_role("button", name="Importēt failu")).to_have_count(0)
+    expect(page.get_by_role("button", name="Importēt datni")).to_have_count(0)
     assert_accessible(page, "report of a file with errors")
     shot(page, "3-errors")
 
@@ -133,7 +133,7 @@ def test_head_of_service_imports_clients_with_a_report_and_a_progress_bar(
     assert_accessible(page, "clean dry run")
     shot(page, "4-checked")
 
-    page.get_by_role("button", name="Importēt failu").click()
+    page.get_by_role("button", name="Importēt datni").click()
     expect(page.get_by_role("heading", name=re.compile("Statuss"))).to_be_focused()
     expect(page.locator("#job .import-status")).to_have_text("Importēts", timeout=30_000)
     expect(page.locator("#status")).to_have_text("Imports pabeigts: personas ir saglabātas.")

@@ -476,7 +476,8 @@ def test_relationships_are_written_and_removed_in_both_directions(
             "janis",
             "sibling",
             "kind",
-            "These persons already have another relationship of this sort recorded.",
+            "These persons already have another relationship recorded (parent). "
+            "If it is wrong, remove it first.",
         ),
         ("janis", "ede", "spouse", "kind", "This person already has a current spouse."),
         ("ede", "anna", "spouse", "kind", "The related person already has a current spouse."),

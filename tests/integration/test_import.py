@@ -365,9 +365,9 @@ def test_file_level_problems_are_reported_without_rows(
             (1, "", "Trūkst kolonnas “Personas kods”."),
         ]),
         "tukss.csv": ("Personas kods;Vārds;Uzvārds\n;;\n".encode(),
-                      [(0, "", "Failā nav nevienas rindas ar personām.")]),
+                      [(0, "", "Datnē nav nevienas rindas ar personām.")]),
         "daudz.csv": (synthetic_csv(6),
-                      [(0, "", "Failā ir vairāk nekā 5 rindu: sadaliet to mazākos failos.")]),
+                      [(0, "", "Datnē ir vairāk nekā 5 rindu: sadaliet to mazākās datnēs.")]),
     }  # fmt: skip
     monkeypatch.setattr("app.domains.people.importing_read.MAX_ROWS", 5)
     for name, (content, expected) in cases.items():

@@ -83,9 +83,20 @@ def test_days_are_read_dotted_or_iso(text: str, day: dt.date) -> None:
     assert rules.parse_day(text) == day
 
 
-@pytest.mark.parametrize("text", ["31.02.2026", "yesterday", "01.01.9999", "1.1.1899", "\x00"])
-def test_impossible_days_are_refused_with_a_message(text: str) -> None:
-    with pytest.raises(ValueError, match="Enter a date"):
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("31.02.2026", "There is no such day in the calendar"),
+        ("2026-02-30", "There is no such day in the calendar"),
+        ("32.01.2026", "There is no such day in the calendar"),
+        ("yesterday", "Enter a date as dd.mm.yyyy"),
+        ("\x00", "Enter a date as dd.mm.yyyy"),
+        ("01.01.9999", "Enter a date between"),
+        ("1.1.1899", "Enter a date between"),
+    ],
+)
+def test_impossible_days_are_refused_with_a_message(text: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
         rules.parse_day(text)
 
 
@@ -147,9 +158,17 @@ def test_an_activity_needs_its_duration_but_a_note_does_not() -> None:
     assert check(entry(kind="note", duration_minutes=None))[1] == {}
 
 
-@pytest.mark.parametrize("minutes", [-1, 1441])
-def test_a_duration_is_within_one_day(minutes: int) -> None:
+@pytest.mark.parametrize("minutes", [-1, 0, 1441])
+def test_an_activity_takes_from_one_minute_to_one_day(minutes: int) -> None:
     assert check(entry(duration_minutes=minutes))[1] == {
+        "duration_minutes": ["An activity takes from 1 to 1440 minutes (one day)."]
+    }
+    assert check(entry(duration_minutes=1))[1] == {}
+
+
+def test_a_note_may_take_no_time_but_not_more_than_a_day() -> None:
+    assert check(entry(kind="note", duration_minutes=0))[1] == {}
+    assert check(entry(kind="note", duration_minutes=1441))[1] == {
         "duration_minutes": ["The duration is from 0 to 1440 minutes (one day)."]
     }
 

@@ -234,7 +234,21 @@ def test_the_same_relationship_twice_is_refused() -> None:
 def test_two_kinships_between_the_same_pair_are_refused_but_custody_may_be_added() -> None:
     sibling = [Related(B, "sibling")]
     assert _errors("parent", person_relations=sibling) == {
-        "kind": ["These persons already have another relationship of this sort recorded."]
+        "kind": [
+            "These persons already have another relationship recorded (brother or sister). "
+            "If it is wrong, remove it first."
+        ]
+    }
+    assert _errors("parent", person_relations=[Related(B, "spouse")]) == {
+        "kind": [
+            "These persons already have another relationship recorded (spouse). "
+            "If it is wrong, remove it first."
+        ]
+    }
+    assert _errors("guardian", person_relations=[Related(B, "ward")]) == {
+        "kind": [
+            "These persons already have a guardianship recorded (ward). If it is wrong, remove it first."
+        ]
     }
     assert _errors("guardian", person_relations=sibling) == {}  # an elder sister who is the guardian
     assert "kind" in _errors("ward", person_relations=[Related(B, "guardian")])

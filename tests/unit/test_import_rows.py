@@ -114,15 +114,15 @@ def test_an_empty_first_row_is_not_a_header() -> None:
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("a.csv", b"", "Fails ir tukšs."),
+        ("a.csv", b"", "Datne ir tukša."),
         ("a.xls", b"\xd0\xcf\x11\xe0rest",
-         "Vecais Excel formāts (.xls) netiek pieņemts: saglabājiet failu kā .xlsx vai CSV."),
-        ("a.pdf", b"%PDF-1.7", "Tiek pieņemti tikai CSV un XLSX faili."),
-        ("a.csv", b"PK\x03\x04zip", "Tiek pieņemti tikai CSV un XLSX faili."),
-        ("a.xlsx", b"PK\x03\x04 not really a zip", "Fails nav Excel darbgrāmata (.xlsx)."),
-        ("a.csv", b"Vards;Uzvards\x00;x", "Failā ir bināri dati (NUL rakstzīmes): tas nav CSV fails."),
+         "Vecais Excel formāts (.xls) netiek pieņemts: saglabājiet datni kā .xlsx vai CSV."),
+        ("a.pdf", b"%PDF-1.7", "Tiek pieņemtas tikai CSV un XLSX datnes."),
+        ("a.csv", b"PK\x03\x04zip", "Tiek pieņemtas tikai CSV un XLSX datnes."),
+        ("a.xlsx", b"PK\x03\x04 not really a zip", "Datne nav Excel darbgrāmata (.xlsx)."),
+        ("a.csv", b"Vards;Uzvards\x00;x", "Datnē ir bināri dati (NUL rakstzīmes): tā nav CSV datne."),
         ("a.csv", b"\x81\x83\x88",
-         "Fails nav ne UTF-8, ne Windows-1257 teksts: saglabājiet to kā CSV (UTF-8)."),
+         "Datne nav ne UTF-8, ne Windows-1257 teksts: saglabājiet to kā CSV (UTF-8)."),
         ("a.csv", b'Personas kods;V\xc4\x81rds;Uzv\xc4\x81rds\n"unclosed;x;y\n' + b"x" * 200_000,
          "2. rindu nevar nolasīt kā CSV (neaizvērtas pēdiņas vai pārāk gara šūna)."),
     ],
@@ -133,9 +133,9 @@ def test_files_that_are_not_an_export_are_refused(name: str, content: bytes, mes
 
 def test_a_file_over_the_size_limit_and_a_missing_file_are_refused() -> None:
     assert refused(lambda: file_kind("a.csv", b"x" * (20 * 1024 * 1024 + 1))) == [
-        (0, "", "Fails ir lielāks par 20 MB."),
+        (0, "", "Datne ir lielāka par 20 MB."),
     ]
-    assert refused(lambda: check_upload("", b"Vards")) == [(0, "", "Izvēlieties failu.")]
+    assert refused(lambda: check_upload("", b"Vards")) == [(0, "", "Izvēlieties datni.")]
 
 
 def test_a_workbook_that_would_unpack_to_gigabytes_is_refused_before_it_is_opened() -> None:

@@ -105,6 +105,23 @@ def test_impossible_birth_dates_are_refused(day: str) -> None:
     assert list(errors) == ["birth_date"]
 
 
+@pytest.mark.parametrize(
+    ("day", "message"),
+    [
+        ("30.02.2001", "There is no such day in the calendar: check the day and the month."),
+        ("2001-13-01", "There is no such day in the calendar: check the day and the month."),
+        ("30-02-2001", "Enter a date as dd.mm.yyyy."),
+    ],
+)
+def test_a_date_that_names_no_real_day_says_so(day: str, message: str) -> None:
+    _, errors = _person(personal_code="32579461005", birth_date=day)
+    assert errors == {"birth_date": [message]}
+    _, errors = validate_address(
+        {"kind": "declared", "line": "Brīvības iela 1", "locality": "Rīga", "valid_from": day}, TODAY
+    )
+    assert errors["valid_from"] == [message]
+
+
 def test_a_code_of_a_future_birth_is_refused() -> None:
     _, errors = _person(personal_code=old_format_code(dt.date(2027, 1, 1), 5))
     assert list(errors) == ["personal_code"]

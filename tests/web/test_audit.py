@@ -163,7 +163,7 @@ def test_the_auditor_may_look(client, rw_sessions, tenant_a) -> None:
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("from=2026-02-30", "Ievadiet datumu formātā dd.mm.gggg."),
+        ("from=2026-02-30", "Kalendārā nav tādas dienas: pārbaudiet dienu un mēnesi."),
         ("to=vakar", "Ievadiet datumu formātā dd.mm.gggg."),
         ("from=2026-03-10&to=2026-03-01", "Beigu datums ir pirms sākuma datuma."),
         ("user=nav-uuid", "Izvēlieties darbinieku no saraksta."),

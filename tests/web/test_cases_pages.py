@@ -113,6 +113,28 @@ def test_my_cases_and_all_cases(client, settings, rw_sessions, tenant_a, staff, 
     assert "Jānis Bērziņš" in page.text and f'href="/persons/{person}"' in page.text
 
 
+def test_an_empty_my_cases_points_to_all_cases(
+    client, rw_sessions, settings, tenant_a, staff, person
+) -> None:
+    as_(client, staff, "head")
+    page = client.get("/cases")
+    assert rows(page.text) == [] and 'id="others-hint"' not in page.text  # no case at all: no hint
+    case = new_case(settings, tenant_a, staff, person)
+    page = client.get("/cases")
+    assert rows(page.text) == [] and 'id="others-hint"' in page.text
+    assert 'href="/cases?scope=all">Skatīt visas lietas, kuras drīkstat redzēt</a>' in page.text
+    fragment = client.get("/cases?scope=mine&status=all", headers=hx("results"))
+    assert 'id="others-hint"' in fragment.text and 'href="/cases?scope=all&amp;status=all"' in fragment.text
+    assert 'id="others-hint"' not in client.get("/cases?scope=all").text
+    # Who records no case work has no cases of their own: the list starts with all they may see.
+    username = f"ro-{uuid.uuid4().hex[:6]}"
+    staff["reader"] = {"username": username}
+    create_staff(rw_sessions, {tenant_a: ["readonly_institution"]}, username=username)
+    as_(client, staff, "reader")
+    page = client.get("/cases")
+    assert rows(page.text) == [str(case)] and 'aria-current="page">Visas lietas' in page.text
+
+
 def test_filters_and_keyset_pages(client, settings, rw_sessions, tenant_a, staff, person) -> None:
     made = [new_case(settings, tenant_a, staff, person, title=f"Lieta {i}") for i in range(27)]
     violence = new_case(settings, tenant_a, staff, person, title="Drošība", types=("violence",))
@@ -205,7 +227,7 @@ def test_a_refused_case_form_comes_back_in_place_in_latvian(
     assert answer.text.lstrip().startswith('<form id="new-case-form"')
     assert "Ievadiet lietas nosaukumu." in answer.text
     assert "Izvēlieties vismaz vienu lietas veidu." in answer.text
-    assert "Ievadiet datumu formātā dd.mm.gggg." in answer.text
+    assert "Kalendārā nav tādas dienas: pārbaudiet dienu un mēnesi." in answer.text
     assert (
         'id="new-case-title" name="title" type="text" value="" autocomplete="off" maxlength="200" required'
         in answer.text
@@ -519,7 +541,9 @@ def test_recording_a_home_visit_takes_two_clicks(
             ["Datums nevar būt agrāks par lietas atvēršanas dienu."],
         ),
         ({"duration_minutes": ""}, ["Norādiet, cik minūtes aizņēma darbība."]),
-        ({"duration_minutes": "2000"}, ["Ilgums ir no 0 līdz 1440 minūtēm (viena diennakts)."]),
+        ({"duration_minutes": "2000"}, ["Darbība ilgst no 1 līdz 1440 minūtēm (viena diennakts)."]),
+        ({"duration_minutes": "0"}, ["Darbība ilgst no 1 līdz 1440 minūtēm (viena diennakts)."]),
+        ({"occurred_on": "31.02.2026"}, ["Kalendārā nav tādas dienas: pārbaudiet dienu un mēnesi."]),
         (
             {"duration_minutes": "-5"},
             ["Ievadiet ilgumu minūtēs (piemēram, 45) vai stundās un minūtēs (1:30)."],
@@ -710,7 +734,7 @@ def test_the_activity_report_counts_and_adds_hours(client, settings, tenant_a, s
 
     csv_answer = client.get(f"/reports/activity.csv?from={first}&to={TODAY.strftime('%d.%m.%Y')}")
     assert csv_answer.status_code == 200
-    assert csv_answer.headers["content-type"].startswith("text/csv")
+    assert csv_answer.headers["content-type"] == "text/csv; charset=utf-8"
     assert "filename*=UTF-8''darbibu-parskats-" in csv_answer.headers["content-disposition"]
     assert csv_answer.content.startswith("\ufeff".encode())
     table = list(csv.reader(io.StringIO(csv_answer.content.decode("utf-8-sig")), delimiter=";"))
@@ -742,7 +766,8 @@ def test_a_worker_sees_only_their_own_report(client, settings, tenant_a, staff, 
     [
         ("from=01.01.2024&to=31.03.2025", "Periods nevar būt garāks par vienu gadu."),
         ("from=10.03.2026&to=01.03.2026", "Beigu datums ir pirms sākuma datuma."),
-        ("from=99.99.2026&to=01.03.2026", "Ievadiet datumu formātā dd.mm.gggg."),
+        ("from=31.02.2026&to=01.03.2026", "Kalendārā nav tādas dienas: pārbaudiet dienu un mēnesi."),
+        ("from=vakar&to=01.03.2026", "Ievadiet datumu formātā dd.mm.gggg."),
         ("from=01.01.9999&to=02.01.9999", "Ievadiet datumu no 01.01.1900 līdz 31.12.2999."),
         ("from=01.03.2026", "Ievadiet perioda pēdējo dienu."),
         ("user=nobody&from=01.03.2026&to=02.03.2026", "Izvēlieties darbinieku no saraksta."),

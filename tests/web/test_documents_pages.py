@@ -120,6 +120,15 @@ def test_upload_and_download(client, rw_sessions, tenant_a, staff, ground) -> No
     assert "Iesniegums" in page.text and href in page.text
 
 
+def test_a_text_download_names_its_charset_once(client, staff, ground) -> None:
+    as_(client, staff, "liga")
+    answer = upload(client, ground["plain"], "Piezīme\n".encode(), "piezime.txt")
+    href = re.search(r'href="(/documents/[0-9a-f-]{36}/download)"', answer.text).group(1)  # type: ignore[union-attr]
+    got = client.get(href)
+    assert got.headers["content-type"] == "text/plain; charset=utf-8"
+    assert got.content.decode("utf-8") == "Piezīme\n"
+
+
 def test_a_plain_form_upload_redirects_to_the_case(client, rw_sessions, tenant_a, staff, ground) -> None:
     """As a browser without JavaScript sends it: the token and the municipality are form fields."""
     as_(client, staff, "liga")
@@ -141,7 +150,7 @@ def test_a_plain_form_upload_redirects_to_the_case(client, rw_sessions, tenant_a
     ("data", "name", "message"),
     [
         (b"MZ\x90\x00\x03" + b"\x00" * 200, "Iesniegums.pdf", "Šāda veida datni nevar augšupielādēt."),
-        (b"", "tukss.pdf", "Fails ir tukšs."),
+        (b"", "tukss.pdf", "Datne ir tukša."),
         (b"", "", "Izvēlieties augšupielādējamo datni."),  # the file input left empty
         (b"<?php system($_GET['c']); ?>\x00", "shell.php", "Šāda veida datni nevar augšupielādēt."),
     ],
@@ -274,7 +283,7 @@ def test_a_refused_registration_comes_back_in_place(client, rw_sessions, tenant_
     assert answer.text.lstrip().startswith('<form id="register-form"')
     for message in [
         "Ievadiet sūtītāju vai adresātu.",
-        "Ievadiet datumu formātā dd.mm.gggg.",
+        "Kalendārā nav tādas dienas: pārbaudiet dienu un mēnesi.",
         "Lietas ar šādu numuru nav.",
         "Šāda veida datni nevar augšupielādēt.",
     ]:

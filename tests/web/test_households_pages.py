@@ -126,6 +126,9 @@ def test_the_date_picker_gets_the_members_block_and_pushes_the_address(worker, f
 def test_a_bad_date_in_the_picker_is_422_with_a_message(worker, family) -> None:
     answer = worker.get(f"/households/{family['home']}?on=31.02.2026", headers=hx("members"))
     assert answer.status_code == 422
+    assert "Kalendārā nav tādas dienas: pārbaudiet dienu un mēnesi." in answer.text
+    answer = worker.get(f"/households/{family['home']}?on=31-02-2026", headers=hx("members"))
+    assert answer.status_code == 422
     assert "Ievadiet datumu formātā dd.mm.gggg." in answer.text
 
 
@@ -198,7 +201,7 @@ def test_the_picker_offers_persons_by_name_or_code(worker, rw_sessions, tenant_a
         (
             {"pick": "ede", "role": "other", "joined_on": "31.02.2024"},
             "member-joined",
-            "Ievadiet datumu formātā dd.mm.gggg.",
+            "Kalendārā nav tādas dienas: pārbaudiet dienu un mēnesi.",
         ),
         (
             {"pick": "ede", "role": "other", "joined_on": "31.12.9999"},
@@ -382,7 +385,8 @@ def test_relationships_among_members_are_added_and_removed(worker, rw_sessions, 
     assert implausible.status_code == 422
     assert (
         error_near(implausible.text, "rel-kind")
-        == "Starp šīm personām jau ir norādīta cita šāda veida radniecība."
+        == "Starp šīm personām jau ir norādīta cita radniecība (bērns). "
+        "Ja tā ir kļūdaina, vispirms noņemiet to."
     )
     with sync_tenant_uow(rw_sessions, tenant_a) as s:
         rel = s.scalars(

@@ -126,12 +126,12 @@ def test_an_upload_stores_the_job_and_its_message_together_and_goes_to_the_job_p
 @pytest.mark.parametrize(
     ("name", "content", "messages"),
     [
-        ("atskaite.pdf", b"%PDF-1.7 ...", ["Tiek pieņemti tikai CSV un XLSX faili."]),
-        ("tukss.csv", b"", ["Fails ir tukšs."]),
+        ("atskaite.pdf", b"%PDF-1.7 ...", ["Tiek pieņemtas tikai CSV un XLSX datnes."]),
+        ("tukss.csv", b"", ["Datne ir tukša."]),
         ("klienti.csv", "Vārds;Vecums\nJānis;50\n".encode(),
          ["Vecums: Nezināma kolonna.", "Trūkst kolonnas “Uzvārds”.", "Trūkst kolonnas “Personas kods”."]),
-        ("klienti.csv", b"x" * (20 * 1024 * 1024 + 10), ["Fails ir lielāks par 20 MB."]),
-        ("klienti.csv", b"Vards\x00;Uzvards", ["Failā ir bināri dati (NUL rakstzīmes): tas nav CSV fails."]),
+        ("klienti.csv", b"x" * (20 * 1024 * 1024 + 10), ["Datne ir lielāka par 20 MB."]),
+        ("klienti.csv", b"Vards\x00;Uzvards", ["Datnē ir bināri dati (NUL rakstzīmes): tā nav CSV datne."]),
     ],
 )  # fmt: skip
 def test_a_refused_upload_is_422_with_latvian_messages_in_the_form_and_stores_nothing(
@@ -168,7 +168,7 @@ def test_hostile_uploads_never_fail_with_500(
     no_file = client.post(
         "/imports", data={"file": "ne fails"}, files={"cits": ("a.txt", b"x", "text/plain")}, headers=headers
     )
-    assert no_file.status_code == 422 and "Izvēlieties failu." in no_file.text
+    assert no_file.status_code == 422 and "Izvēlieties datni." in no_file.text
     not_multipart = client.post("/imports", data={"file": "ne fails"}, headers=headers)
     assert 400 <= not_multipart.status_code < 500
     odd_name = post_file(client, token, "\x00" + "ā" * 400 + ".csv", (DATA / "klienti.csv").read_bytes())
@@ -225,9 +225,9 @@ def test_the_job_page_polls_its_progress_block_until_the_run_ends_and_then_says_
     assert "hx-trigger" not in done.text  # the polling stops
     assert (
         '<div id="status" hx-swap-oob="innerHTML">'
-        "Pārbaude pabeigta: kļūdu nav. Tagad failu var importēt.</div>" in done.text
+        "Pārbaude pabeigta: kļūdu nav. Tagad datni var importēt.</div>" in done.text
     )
-    assert "Jaunas personas" in done.text and "Importēt failu" in done.text
+    assert "Jaunas personas" in done.text and "Importēt datni" in done.text
 
     # The progress address without htmx is the job page.
     assert client.get(f"/imports/{job.id}/progress", follow_redirects=False).status_code in (
@@ -281,12 +281,12 @@ def test_a_file_with_errors_shows_the_first_errors_and_offers_all_of_them_as_csv
     page = client.get(f"/imports/{job.id}")
     assert "Pirmās 100 no 300 kļūdām." in page.text
     assert page.text.count('<tr><td class="num">') == 100
-    assert "Failā ir 300 kļūdas. Nekas netika saglabāts" in page.text
-    assert "Importēt failu" not in page.text
+    assert "Datnē ir 300 kļūdas. Nekas netika saglabāts" in page.text
+    assert "Importēt datni" not in page.text
 
     download = client.get(f"/imports/{job.id}/errors.csv")
     assert download.status_code == 200
-    assert download.headers["content-type"].startswith("text/csv")
+    assert download.headers["content-type"] == "text/csv; charset=utf-8"
     assert download.headers["content-disposition"] == 'attachment; filename="k_das-errors.csv"'
     assert download.content.startswith(b"\xef\xbb\xbf")  # Excel then reads it as UTF-8
     rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig")), delimiter=";"))

@@ -182,7 +182,7 @@ def _ids(rw_sessions, tenant_id: uuid.UUID) -> list[uuid.UUID]:
         (
             {"personal_code": "32123456789", "birth_date": "30.02.2001"},
             "birth_date",
-            "Ievadiet datumu formātā dd.mm.gggg.",
+            "Kalendārā nav tādas dienas: pārbaudiet dienu un mēnesi.",
         ),
         ({"first_name": "An\x00na", "personal_code": "32123456789"}, "first_name", "nevar saglabāt"),
         (

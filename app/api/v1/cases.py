@@ -14,6 +14,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.api.v1.cursors import read_cursor
 from app.api.v1.responses import ProblemOperation, problems
 from app.auth.principal import Actor
 from app.domains.cases import rules
@@ -174,7 +175,9 @@ async def list_entries(
     limit: Annotated[int, Parameter(ge=1, le=100)] = 20,
 ) -> EntryPageOut:
     await view_case(db, actor, case_id, purpose="api")
-    page = await timeline_page(db, actor, case_id, after=decode_day_cursor(cursor), kind=kind, limit=limit)
+    page = await timeline_page(
+        db, actor, case_id, after=read_cursor(cursor, decode_day_cursor), kind=kind, limit=limit
+    )
     return EntryPageOut(entries=[_entry_out(e) for e in page.rows], next_cursor=page.next_cursor)
 
 

@@ -13,6 +13,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.api.v1.cursors import read_cursor
 from app.api.v1.responses import ProblemOperation, problems
 from app.api.v1.schemas import (
     AccessEntryOut,
@@ -103,7 +104,11 @@ async def list_persons(
 ) -> PersonPageOut:
     actor.require(Permission.PERSON_VIEW)
     page = await search_persons(
-        db, search_terms(q or "", mode), today=today(), after=decode_name_cursor(cursor), limit=limit
+        db,
+        search_terms(q or "", mode),
+        today=today(),
+        after=read_cursor(cursor, decode_name_cursor),
+        limit=limit,
     )
     return PersonPageOut(
         items=[
@@ -209,7 +214,7 @@ async def get_person_access_log(
     limit: Annotated[int, Parameter(ge=1, le=100)] = 50,
 ) -> AccessLogOut:
     await open_person(db, actor, person_id, purpose="api", context="access")
-    page = await person_access_history(db, person_id, after=decode_cursor(cursor), limit=limit)
+    page = await person_access_history(db, person_id, after=read_cursor(cursor, decode_cursor), limit=limit)
     return AccessLogOut(
         items=[
             AccessEntryOut(

@@ -293,6 +293,12 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+async def others_visible(session: AsyncSession, actor: Actor) -> bool:
+    """Whether the actor may see any case that is not theirs (for the hint on an empty "my cases")."""
+    stmt = select(Case.id).where(visible_to(actor), ~_mine(actor)).limit(1)
+    return (await session.execute(stmt)).first() is not None
+
+
 async def case_list_page(
     session: AsyncSession,
     actor: Actor,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from app import dates
 from app.i18n import N_
 
 Errors = dict[str, list[str]]
@@ -56,7 +57,6 @@ MAX_MINUTES = 1440  # one day
 MAX_REPORT_DAYS = 366
 EARLIEST = dt.date(1990, 1, 1)  # no case file of this platform starts earlier (migrated ones included)
 
-_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _HOURS_MINUTES = re.compile(r"^(\d{1,2}):([0-5]\d)$")
 # Control characters other than tab and line breaks: never part of a typed text; NUL cannot be stored.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -78,20 +78,9 @@ def too_long(limit: int) -> str:
 
 
 def parse_day(text: str) -> dt.date:
-    """dd.mm.yyyy (as typed) or ISO (a date input, an API); raises ValueError with a message id."""
-    value = text.strip()
-    try:
-        dotted = _DOTTED.match(value)
-        day = (
-            dt.date(int(dotted[3]), int(dotted[2]), int(dotted[1]))
-            if dotted
-            else dt.date.fromisoformat(value)
-        )
-    except ValueError:
-        raise ValueError(N_("Enter a date as dd.mm.yyyy.")) from None
-    if not dt.date(1900, 1, 1) <= day <= dt.date(2999, 12, 31):
-        raise ValueError(N_("Enter a date between 01.01.1900 and 31.12.2999."))
-    return day
+    """dd.mm.yyyy (as typed) or ISO (a date input, an API) within 1900..2999; raises ValueError (DateError)
+    with a message id: not a date, no such day, or out of range."""
+    return dates.parse_day(text, bounded=True)
 
 
 def parse_minutes(text: str) -> int:
@@ -236,6 +225,9 @@ def check_entry(draft: EntryDraft, *, opened_on: dt.date, today: dt.date, errors
         if minutes is None:
             if kind in ACTIVITY_KINDS:
                 errors["duration_minutes"] = [N_("Enter how long the activity took, in minutes.")]
+        elif kind in ACTIVITY_KINDS and not 1 <= minutes <= MAX_MINUTES:
+            # An activity with the client took some time; 0 would count a visit that took none.
+            errors["duration_minutes"] = [N_("An activity takes from 1 to 1440 minutes (one day).")]
         elif not 0 <= minutes <= MAX_MINUTES:
             errors["duration_minutes"] = [N_("The duration is from 0 to 1440 minutes (one day).")]
     subject = clean_line(draft.subject, "subject", MAX_SUBJECT, errors, required=N_("Enter the subject."))

@@ -55,6 +55,35 @@ INVERSE_KIND: dict[str, str] = {
 KINSHIP = frozenset({"parent", "child", "spouse", "partner", "sibling", "other"})
 CUSTODY = frozenset({"guardian", "ward"})
 
+# A second kinship (or custody) between the same two persons, by the kind already recorded: the message
+# names it, as the one asked for is a different kind.
+ALREADY_RELATED: dict[str, str] = {
+    "parent": N_(
+        "These persons already have another relationship recorded (parent). If it is wrong, remove it first."
+    ),
+    "child": N_(
+        "These persons already have another relationship recorded (child). If it is wrong, remove it first."
+    ),
+    "spouse": N_(
+        "These persons already have another relationship recorded (spouse). If it is wrong, remove it first."
+    ),
+    "partner": N_(
+        "These persons already have another relationship recorded (partner). If it is wrong, remove it first."
+    ),
+    "sibling": N_(
+        "These persons already have another relationship recorded (brother or sister). "
+        "If it is wrong, remove it first."
+    ),
+    "other": N_(
+        "These persons already have another relationship recorded (other relationship). "
+        "If it is wrong, remove it first."
+    ),
+    "guardian": N_(
+        "These persons already have a guardianship recorded (guardian). If it is wrong, remove it first."
+    ),
+    "ward": N_("These persons already have a guardianship recorded (ward). If it is wrong, remove it first."),
+}
+
 FIRST_DAY = dt.date(1900, 1, 1)
 # Planned changes (a move at the end of next month) are recorded ahead; a year 9999 is a typing error.
 MAX_DAYS_AHEAD = 366
@@ -275,7 +304,8 @@ def relationship_errors(
     if kind in existing_kinds:
         errors["kind"] = [N_("This relationship is already recorded.")]
     elif (kind in KINSHIP and existing_kinds & KINSHIP) or (kind in CUSTODY and existing_kinds & CUSTODY):
-        errors["kind"] = [N_("These persons already have another relationship of this sort recorded.")]
+        other = min(existing_kinds & (KINSHIP if kind in KINSHIP else CUSTODY))
+        errors["kind"] = [ALREADY_RELATED[other]]
     elif person_birth and related_birth:
         parent_birth, child_birth = (
             (related_birth, person_birth) if kind == "parent" else (person_birth, related_birth)

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from app.dates import NO_SUCH_DATE, DateError
 from app.domains.households.rules import period_errors
 from app.domains.people.importing_read import Header, Problem, RawRow, Value, fold
 from app.domains.people.importing_words import CITIZENSHIP_STATUS, country_table, vocabulary_table
@@ -92,23 +93,15 @@ UNKNOWN_KIND = N_(
 )
 UNKNOWN_SEX = N_("Write V or S (M or F).")
 UNKNOWN_STATUS = N_("Unknown legal status: write e.g. pilsonis, nepilsonis, pastāvīgās uzturēšanās atļauja.")
-NO_SUCH_DAY = N_("There is no such day in the calendar: check the day and the month.")
-_DATE_SHAPES = (re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})\.?"), re.compile(r"(\d{4})-(\d{2})-(\d{2})"))
+NO_SUCH_DAY = NO_SUCH_DATE
 
 
 def _no_such_day(value: Value) -> bool:
     """A date written in an accepted form that names no real day (31.02.1992, 2015-13-01)."""
-    if not isinstance(value, str):
-        return False
-    for i, shape in enumerate(_DATE_SHAPES):
-        match = shape.fullmatch(value.strip())
-        if match:
-            parts = [int(g) for g in match.groups()]
-            year, month, day = (parts[2], parts[1], parts[0]) if i == 0 else parts
-            try:
-                dt.date(year, month, day)
-            except ValueError:
-                return True
+    try:
+        parse_day(value)
+    except DateError as exc:
+        return str(exc) == NO_SUCH_DATE
     return False
 
 

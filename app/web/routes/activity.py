@@ -122,7 +122,7 @@ async def activity_csv(
     name = gettext(lang, N_("activity-report")) + f"-{form.values['from']}-{form.values['to']}.csv"
     return Response(
         ("\ufeff" + out.getvalue()).encode("utf-8"),
-        media_type="text/csv; charset=utf-8",
+        media_type="text/csv",  # Litestar adds "; charset=utf-8" to every text/ type
         headers={"Content-Disposition": content_disposition(name), "Cache-Control": "private, no-store"},
     )
 

@@ -35,6 +35,7 @@ from app.domains.cases.queries import (
     case_card,
     case_list_page,
     household_labels,
+    others_visible,
     person_cases_page,
     staff_choices,
 )
@@ -149,7 +150,9 @@ async def cases_list(
 ) -> Template:
     actor.require(Permission.CASE_VIEW)
     form = FilterForm(request.query_params, ("scope", "status", "type", "q"))
-    scope = form.text("scope", _SCOPE, N_("Choose from the list.")) or "mine"
+    # Who records no case work (read-only institutions, auditors) has no cases of their own: all by default.
+    own_cases = actor.can(Permission.CASE_NOTE_ADD)
+    scope = form.text("scope", _SCOPE, N_("Choose from the list.")) or ("mine" if own_cases else "all")
     status = form.text("status", _STATUS, N_("Choose from the list.")) or "open"
     case_type = form.text("type", _TYPE, N_("Choose a case type from the list."))
     text = form.text("q", _TEXT, N_("Enter at most 60 characters."))
@@ -164,10 +167,13 @@ async def cases_list(
         text=text,
         after=after,
     )
+    # An empty "my cases" says where the others are, when there are any the user may see.
+    others_hint = scope == "mine" and not page.rows and after is None and await others_visible(db, actor)
     context = {
         **LABELS,
         "form": form,
         "scope": scope,
+        "others_hint": others_hint,
         "status": status,
         "page": page,
         "paged": after is not None,

@@ -127,7 +127,9 @@ async def download_document(
     document = await read_document(db, actor, document_id, purpose=purpose)
     return Response(
         document.content,
-        media_type=document.content_type,
+        # Litestar adds "; charset=utf-8" to text/ types itself (stored text is UTF-8): the stored parameter
+        # would repeat it.
+        media_type=document.content_type.split(";", 1)[0].strip(),
         headers={
             "Content-Disposition": rules.content_disposition(document.filename),
             # Personal data: kept by no cache; and never run as a page even if a browser were to sniff it.

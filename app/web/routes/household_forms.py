@@ -4,7 +4,6 @@ the choice lists and the response helpers. Nothing here decides a rule; the serv
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 import uuid
 from typing import Annotated, Any
@@ -14,6 +13,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.dates import DateError, parse_day
 from app.domains.households.rules import MEMBER_ROLES, RELATIONSHIP_KINDS
 from app.domains.households.service import MemberOfAnotherHousehold
 from app.domains.people.queries import person_id_by_code
@@ -27,9 +27,6 @@ Form = Annotated[dict[str, str | list[str]], Body(media_type=RequestEncodingType
 ROLE_CHOICES = list(MEMBER_ROLES.items())
 KIND_CHOICES = list(RELATIONSHIP_KINDS.items())
 PICKER_LIMIT = 8
-_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-BAD_DATE = N_("Enter a date as dd.mm.yyyy.")
 CHOOSE_PERSON = N_("Find the person by personal code or name and choose them from the list.")
 NOT_FOUND_BY_CODE = N_("No person with this personal code is registered in this municipality.")
 SEVERAL_FOUND = N_("Several persons match: choose one from the list.")
@@ -71,14 +68,10 @@ class FormReader:
         if not raw:
             return None
         try:
-            if dotted := _DOTTED.match(raw):
-                return dt.date(int(dotted[3]), int(dotted[2]), int(dotted[1]))
-            if _ISO.match(raw):
-                return dt.date.fromisoformat(raw)
-        except ValueError:
-            pass
-        self.errors[name] = [BAD_DATE]
-        return None
+            return parse_day(raw)
+        except DateError as exc:
+            self.errors[name] = [str(exc)]
+            return None
 
     def uuid(self, name: str, message: str) -> uuid.UUID | None:
         raw = self.text(name, 40).strip()

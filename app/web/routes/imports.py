@@ -259,7 +259,7 @@ async def errors_csv(
     stem = re.sub(r"[^A-Za-z0-9._-]+", "_", filename.rsplit(".", 1)[0])[:80] or "import"
     return Response(
         ("\ufeff" + out.getvalue()).encode("utf-8"),
-        media_type="text/csv; charset=utf-8",
+        media_type="text/csv",  # Litestar adds "; charset=utf-8" to every text/ type
         headers={"Content-Disposition": f'attachment; filename="{stem}-errors.csv"'},
     )
 
