@@ -124,6 +124,7 @@ FIELD_LABELS: dict[str, str] = {
     "closed_on": N_("Closed on"),
     "close_reason": N_("Reason for closing"),
     "case": N_("Case"),
+    "case_id": N_("Case identifier"),
     "entry_kind": N_("Kind"),
     "occurred_on": N_("Date"),
     "duration_minutes": N_("Duration (minutes)"),

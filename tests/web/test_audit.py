@@ -16,6 +16,7 @@ from sqlalchemy import event, select, text
 from app.audit.models import ChangeLog
 from app.audit.presentation import field_changes, shown_value
 from app.audit.queries import access_log_page, change_log_page, connected_user_names
+from app.auth.principal import Actor
 from app.db import async_session_factory, make_async_engine, sync_tenant_uow
 from app.i18n import TIMEZONE
 from app.pagination import Position, decode_cursor, encode_cursor
@@ -24,6 +25,10 @@ from tests.factories.staff import create_staff
 from tests.web.conftest import csrf_from, sign_in
 
 HX = {"HX-Request": "true", "HX-Target": "results"}
+# The page reads' viewer: an auditor of no case (the pages redact restricted cases: test_audit_restricted.py).
+_AUDITOR = Actor(
+    user_id=uuid.uuid4(), username="auditor", full_name="Auditore", tenant_id=None, tenant_name=None
+)
 
 
 def _ids(html: str) -> list[str]:
@@ -258,12 +263,14 @@ def test_a_page_is_one_statement_however_many_actors(settings, rw_sessions, tena
         actor = create_staff(rw_sessions, {tenant_a: ["social_worker"]}, full_name=f"Darbinieks {i}")
         add_changes(rw_sessions, tenant_a, 5, actor_user_id=actor)
     # The test entries' snapshots name nobody: the page is the one statement, whatever its actors.
-    count, page = _count_statements(settings, tenant_a, lambda s: change_log_page(s, action_prefix="test:"))
+    count, page = _count_statements(
+        settings, tenant_a, lambda s: change_log_page(s, viewer=_AUDITOR, action_prefix="test:")
+    )
     assert count == 1 and len(page.rows) == 50 and page.next_cursor
     assert len({e.actor_name for e in page.rows}) == 10  # ten actors, five entries each, one join
     after = decode_cursor(page.next_cursor)
     count, _ = _count_statements(
-        settings, tenant_a, lambda s: change_log_page(s, after=after, action_prefix="test:")
+        settings, tenant_a, lambda s: change_log_page(s, viewer=_AUDITOR, after=after, action_prefix="test:")
     )
     assert count == 1
 
@@ -277,7 +284,9 @@ def test_the_staff_named_in_snapshots_are_one_more_statement_however_many(
         create_staff(rw_sessions, {tenant_a: ["social_worker"]}, full_name=f"Darbinieks {i}")
         for i in range(12)
     ]
-    count, page = _count_statements(settings, tenant_a, lambda s: change_log_page(s, action_prefix="admin:"))
+    count, page = _count_statements(
+        settings, tenant_a, lambda s: change_log_page(s, viewer=_AUDITOR, action_prefix="admin:")
+    )
     assert count == 2 and len(page.rows) == 12
     assert {n for e in page.rows for n in e.user_names.values()} == {f"Darbinieks {i}" for i in range(12)}
     assert {u for e in page.rows for u in e.user_names} == set(workers)
@@ -304,9 +313,13 @@ def test_only_staff_connected_to_this_municipality_are_named(
 def test_an_access_page_is_two_statements_however_many_persons(settings, rw_sessions, tenant_a) -> None:
     for _ in range(30):
         add_access(rw_sessions, tenant_a, user_id=uuid.uuid4(), person_id=uuid.uuid4())
-    count, page = _count_statements(settings, tenant_a, lambda s: access_log_page(s, limit=25))
+    count, page = _count_statements(
+        settings, tenant_a, lambda s: access_log_page(s, viewer=_AUDITOR, limit=25)
+    )
     assert count == 2 and len(page.rows) == 25  # the page, then the persons' names in one batch
-    count, empty = _count_statements(settings, tenant_a, lambda s: access_log_page(s, person_id=uuid.uuid4()))
+    count, empty = _count_statements(
+        settings, tenant_a, lambda s: access_log_page(s, viewer=_AUDITOR, person_id=uuid.uuid4())
+    )
     assert count == 1 and empty.rows == ()
 
 

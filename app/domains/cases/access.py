@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_, select
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.service import record_access
@@ -47,6 +47,13 @@ def visible_to(actor: Actor) -> ColumnElement[bool]:
         Case.tenant_id == actor.tenant_id,
         or_(Case.sensitive.is_(False), Case.responsible_user_id == actor.user_id, assigned),
     )
+
+
+def hidden_from(actor: Actor) -> ColumnElement[bool]:
+    """The SQL condition "the actor may not see this case" over `Case`: `visible_to` negated, NULL-safe
+    (a restricted case without a responsible worker makes `visible_to` NULL, not false). For readers
+    that must leave out or redact what a case they may not see would tell: the audit viewer."""
+    return visible_to(actor).is_not(true())
 
 
 async def access_case(

@@ -270,7 +270,7 @@ async def assign_staff(
         action="cases:assignment:add",
         entity_type="case_assignment",
         entity_id=assignment.id,
-        after={"case": case.number, "user_id": user_id},
+        after={"case": case.number, "case_id": case.id, "user_id": user_id},
     )
 
 
@@ -288,5 +288,5 @@ async def unassign_staff(session: AsyncSession, actor: Actor, case_id: uuid.UUID
         action="cases:assignment:remove",
         entity_type="case_assignment",
         entity_id=assignment.id,
-        before={"case": case.number, "user_id": user_id},
+        before={"case": case.number, "case_id": case.id, "user_id": user_id},
     )

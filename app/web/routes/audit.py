@@ -122,6 +122,7 @@ async def change_log(
         if form.errors
         else await change_log_page(
             db,
+            viewer=actor,
             after=cursor,
             limit=PAGE_SIZE,
             action_prefix=action,
@@ -165,6 +166,7 @@ async def access_log(
         if form.errors
         else await access_log_page(
             db,
+            viewer=actor,
             after=cursor,
             limit=PAGE_SIZE,
             person_id=person,
