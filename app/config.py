@@ -32,6 +32,12 @@ class Settings:
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 1025
     mail_from: str = "Atbalsts <noreply@atbalsts.lv>"
+    # Outside channels; without a gateway URL the worker uses the channel's simulator.
+    sms_gateway_url: str | None = None
+    sms_gateway_token: str | None = None
+    sms_sender: str = "Atbalsts"
+    eaddress_gateway_url: str | None = None
+    eaddress_gateway_token: str | None = None
     cookie_secure: bool = False
     session_max_age: int = 8 * 3600
     login_max_failures: int = 5
@@ -100,6 +106,11 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         smtp_host=env.get("SMTP_HOST", Settings.smtp_host),
         smtp_port=int(env.get("SMTP_PORT", str(Settings.smtp_port))),
         mail_from=env.get("MAIL_FROM", Settings.mail_from),
+        sms_gateway_url=env.get("SMS_GATEWAY_URL") or None,
+        sms_gateway_token=env.get("SMS_GATEWAY_TOKEN") or None,
+        sms_sender=env.get("SMS_SENDER") or Settings.sms_sender,
+        eaddress_gateway_url=env.get("EADDRESS_GATEWAY_URL") or None,
+        eaddress_gateway_token=env.get("EADDRESS_GATEWAY_TOKEN") or None,
         cookie_secure=_bool(env.get("COOKIE_SECURE")),
         oidc_issuer=env.get("OIDC_ISSUER") or None,
         oidc_client_id=env.get("OIDC_CLIENT_ID") or None,

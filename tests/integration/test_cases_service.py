@@ -16,7 +16,7 @@ from app.audit.models import AccessLog, ChangeLog
 from app.db import sync_tenant_uow
 from app.documents.models import NumberSequence
 from app.domains.cases import rules
-from app.domains.cases.access import access_case, view_case
+from app.domains.cases.access import access_case, redact_access_contexts, view_case
 from app.domains.cases.models import Case, CaseAssignment, CaseEntry
 from app.domains.cases.queries import case_list_page, person_cases_page
 from app.domains.cases.service import (
@@ -553,3 +553,18 @@ def test_a_view_of_a_restricted_case_is_logged_without_its_number(
     numbers = dict(rows_of(rw_sessions, tenant_a, select(Case.id, Case.number)))
     logged = {c for (c,) in rows_of(rw_sessions, tenant_a, select(AccessLog.context))}
     assert logged == {"case", f"case:{numbers[restricted['plain']]}"}
+
+
+def test_the_access_log_names_a_restricted_case_only_to_its_staff(
+    world, restricted, rw_sessions, tenant_a
+) -> None:
+    """A case made restricted after it was viewed: its number in older log lines is hidden from others."""
+    numbers = dict(rows_of(rw_sessions, tenant_a, select(Case.id, Case.number)))
+    secret, plain = numbers[restricted["secret"]], numbers[restricted["plain"]]
+    contexts = [f"case:{secret}", f"case:{secret} document:0195", f"case:{plain}", "overview", None]
+
+    def shown(who: str) -> dict[str, str]:
+        return act(world, lambda s: redact_access_contexts(s, world["actors"][who], contexts))
+
+    assert shown("ilze") == {f"case:{secret}": "case", f"case:{secret} document:0195": "case"}
+    assert shown("liga") == {} and shown("juris") == {}

@@ -26,6 +26,7 @@ from app.api.v1.schemas import (
     PersonSummaryOut,
 )
 from app.auth.principal import Actor
+from app.domains.cases.access import redact_access_contexts
 from app.domains.people.queries import PersonCard, person_access_history, person_card
 from app.domains.people.rules import search_terms
 from app.domains.people.search import decode_name_cursor, search_persons
@@ -215,6 +216,7 @@ async def get_person_access_log(
 ) -> AccessLogOut:
     await open_person(db, actor, person_id, purpose="api", context="access")
     page = await person_access_history(db, person_id, after=read_cursor(cursor, decode_cursor), limit=limit)
+    shown = await redact_access_contexts(db, actor, (v.context for v in page.rows))
     return AccessLogOut(
         items=[
             AccessEntryOut(
@@ -222,7 +224,7 @@ async def get_person_access_log(
                 staff_name=v.staff_name,
                 roles=list(v.roles),
                 purpose=v.purpose,
-                context=v.context,
+                context=shown.get(v.context or "", v.context),
             )
             for v in page.rows
         ],

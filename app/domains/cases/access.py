@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -128,3 +129,26 @@ async def view_case(
     case = await access_case(session, actor, case_id)
     await log_case_view(session, actor, case, purpose=purpose, detail=detail)
     return case
+
+
+def _case_number(word: str) -> str | None:
+    kind, _, value = word.partition(":")
+    return value if kind == "case" and value else None
+
+
+async def redact_access_contexts(
+    session: AsyncSession, actor: Actor, contexts: Iterable[str | None]
+) -> dict[str, str]:
+    """Access-log contexts as `actor` may read them: "case:<number> …" of a case hidden from the actor
+    (made restricted after it was viewed) becomes plain "case". One statement, none without case numbers.
+    Returns {context: shown context} for the contexts that change."""
+    words = {c: c.split(" ") for c in contexts if c}
+    numbers = {n for parts in words.values() for w in parts if (n := _case_number(w))}
+    if not numbers:
+        return {}
+    hidden = set(
+        await session.scalars(select(Case.number).where(Case.number.in_(numbers), hidden_from(actor)))
+    )
+    return {
+        context: "case" for context, parts in words.items() if any(_case_number(w) in hidden for w in parts)
+    }

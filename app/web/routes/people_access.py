@@ -4,6 +4,7 @@ Opening it is itself a view of the person's record, so it is logged like every o
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from litestar import get
@@ -14,6 +15,7 @@ from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Actor
+from app.domains.cases.access import redact_access_contexts
 from app.domains.people.queries import person_access_history
 from app.domains.people.service import open_person
 from app.pagination import decode_cursor
@@ -33,6 +35,10 @@ async def access_tab(
     person = await open_person(db, actor, person_id, purpose=purpose, context="access")
     position = decode_cursor(request.query_params.get("after"))
     page = await person_access_history(db, person_id, after=position, limit=PAGE_SIZE)
+    shown = await redact_access_contexts(db, actor, (v.context for v in page.rows))
+    page = replace(
+        page, rows=tuple(replace(v, context=shown.get(v.context or "", v.context)) for v in page.rows)
+    )
     base = f"/persons/{person_id}/access"
     keep = {"purpose": purpose} if purpose != "case_work" else {}
     context = {

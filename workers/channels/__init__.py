@@ -1,0 +1,1 @@
+"""Adapters for the outside channels and their simulators (see app/notifications/channels.py)."""
