@@ -109,12 +109,14 @@ class SimulatedSms:
 class SmsSimulator:
     """A real HTTP server on loopback speaking the gateway contract, keeping every accepted message.
 
-    `fail_next(n)` makes the next n requests answer 503 without accepting anything; `stall_next(n, s)`
-    accepts the next n messages but answers only after s seconds (a reply lost to a client timeout)."""
+    `fail_next(n)` makes the next n requests answer 503 (or another status) without accepting anything;
+    `stall_next(n, s)` accepts the next n messages but answers only after s seconds (a reply lost to a
+    client timeout); numbers in `unknown_numbers` are refused as no such subscriber."""
 
     token: str | None = "simulator-token"  # noqa: S105 - a test double's credential
     messages: list[SimulatedSms] = field(default_factory=list)
     requests: int = 0
+    unknown_numbers: set[str] = field(default_factory=set)  # well-formed, but no such subscriber
     _by_key: dict[str, SimulatedSms] = field(default_factory=dict)
     _fail: list[int] = field(default_factory=list)
     _stall: list[float] = field(default_factory=list)
@@ -131,9 +133,11 @@ class SmsSimulator:
         simulator = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - the http.server API
+            def do_POST(self) -> None:
                 status, body, headers, delay = simulator._handle(
-                    self.path, dict(self.headers.items()), self.rfile.read(int(self.headers["Content-Length"] or 0))
+                    self.path,
+                    dict(self.headers.items()),
+                    self.rfile.read(int(self.headers["Content-Length"] or 0)),
                 )
                 if delay:
                     time.sleep(delay)
@@ -148,7 +152,7 @@ class SmsSimulator:
                 except OSError:
                     pass  # the client gave up waiting (a stalled reply): nothing to answer
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet in tests
+            def log_message(self, format: str, *args: Any) -> None:
                 pass
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -162,9 +166,9 @@ class SmsSimulator:
             self._server.server_close()
             self._server = None
 
-    def fail_next(self, n: int) -> None:
+    def fail_next(self, n: int, status: int = 503) -> None:
         with self._lock:
-            self._fail.extend([503] * n)
+            self._fail.extend([status] * n)
 
     def stall_next(self, n: int, seconds: float) -> None:
         with self._lock:
@@ -196,10 +200,14 @@ class SmsSimulator:
                     raise ValueError
             except (ValueError, KeyError, TypeError):
                 return 400, {"error": "invalid_request"}, {}, 0
-            if check_phone(to)[0] != to:
+            if check_phone(to)[0] != to or to in self.unknown_numbers:
                 return 400, {"error": "invalid_recipient"}, {}, 0
             accepted = SimulatedSms(
-                id=f"sim-{len(self.messages) + 1}", key=key, to=to, sender=sender, text=text,
+                id=f"sim-{len(self.messages) + 1}",
+                key=key,
+                to=to,
+                sender=sender,
+                text=text,
                 segments=sms_segments(text)[1],
             )
             self.messages.append(accepted)
@@ -211,7 +219,9 @@ class SmsSimulator:
 def sms_channel(settings: Settings, client: httpx.Client) -> tuple[HttpSmsGateway, SmsSimulator | None]:
     """The configured gateway; without SMS_GATEWAY_URL a simulator started on loopback (development)."""
     if settings.sms_gateway_url:
-        gateway = HttpSmsGateway(settings.sms_gateway_url, settings.sms_gateway_token, settings.sms_sender, client)
+        gateway = HttpSmsGateway(
+            settings.sms_gateway_url, settings.sms_gateway_token, settings.sms_sender, client
+        )
         return gateway, None
     simulator = SmsSimulator().start()
     return HttpSmsGateway(simulator.base_url, simulator.token, settings.sms_sender, client), simulator
