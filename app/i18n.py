@@ -6,10 +6,14 @@ locale, so one service serves both languages."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+from decimal import Decimal
 from functools import cache
 from zoneinfo import ZoneInfo
 
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -72,3 +76,24 @@ def latvian_sort_key(text: str) -> tuple[str, str]:
         else:
             primary.append(_LV_LONG.get(ch, ch))
     return "".join(primary), text
+
+
+BABEL_LOCALE = {"lv": "lv_LV", "en": "en_GB"}
+
+
+def format_day(value: dt.date, language: str, fmt: str = "dd.MM.yyyy") -> str:
+    """16.11.2026 in Latvian; a datetime on the municipalities' clock, with the time."""
+    if isinstance(value, dt.datetime):
+        return babel_dates.format_datetime(
+            value, fmt + " HH:mm", tzinfo=TIMEZONE, locale=BABEL_LOCALE[language]
+        )
+    return babel_dates.format_date(value, fmt, locale=BABEL_LOCALE[language])
+
+
+def format_money(value: Decimal, language: str) -> str:
+    """1 234,56 € in Latvian."""
+    return babel_numbers.format_currency(value, "EUR", locale=BABEL_LOCALE[language])
+
+
+def format_number(value: int | Decimal, language: str) -> str:
+    return babel_numbers.format_decimal(value, locale=BABEL_LOCALE[language])

@@ -19,15 +19,11 @@ from functools import cache
 from typing import Any
 
 import jinja2
-from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal
 from jinja2 import meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from app.i18n import DEFAULT_LANGUAGE, LANGUAGES
-
-_BABEL_LOCALE = {"lv": "lv_LV", "en": "en_GB"}
+from app.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_day, format_money, format_number
 
 
 class TemplateError(Exception):
@@ -256,7 +252,7 @@ def _date(language: str) -> Callable[[Any], str]:
     def fmt(value: Any) -> str:
         if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
             raise _WrongType("a date", value)
-        return format_date(value, "dd.MM.yyyy", locale=_BABEL_LOCALE[language])
+        return format_day(value, language)
 
     return fmt
 
@@ -265,7 +261,7 @@ def _money(language: str) -> Callable[[Any], str]:
     def fmt(value: Any) -> str:
         if isinstance(value, bool) or not isinstance(value, Decimal | int) or not Decimal(value).is_finite():
             raise _WrongType("a Decimal amount", value)
-        return format_currency(value, "EUR", locale=_BABEL_LOCALE[language])
+        return format_money(Decimal(value), language)
 
     return fmt
 
@@ -274,7 +270,7 @@ def _number(language: str) -> Callable[[Any], str]:
     def fmt(value: Any) -> str:
         if isinstance(value, bool) or not isinstance(value, int):
             raise _WrongType("a whole number", value)
-        return format_decimal(value, locale=_BABEL_LOCALE[language])
+        return format_number(value, language)
 
     return fmt
 

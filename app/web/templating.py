@@ -6,18 +6,24 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency, format_decimal
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 from litestar.connection import ASGIConnection
 from markupsafe import Markup
 
-from app.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, TIMEZONE, negotiate, translations
+from app.i18n import (
+    DEFAULT_LANGUAGE,
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    format_day,
+    format_money,
+    format_number,
+    negotiate,
+    translations,
+)
 from app.permissions import ROLE_LABELS
 
 LANG_COOKIE = "lang"
-_BABEL_LOCALE = {"lv": "lv_LV", "en": "en_GB"}
 
 
 def language_of(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
@@ -49,9 +55,7 @@ def _ngettext(context: Context, singular: str, plural: str, n: int) -> str:
 def _date(context: Context, value: dt.date | dt.datetime | None, fmt: str = "dd.MM.yyyy") -> str:
     if value is None:
         return ""
-    if isinstance(value, dt.datetime):  # on the municipalities' clock, whatever the database session's zone
-        return format_datetime(value, fmt + " HH:mm", tzinfo=TIMEZONE, locale=_BABEL_LOCALE[_lang(context)])
-    return format_date(value, fmt, locale=_BABEL_LOCALE[_lang(context)])
+    return format_day(value, _lang(context), fmt)
 
 
 @pass_context
@@ -59,12 +63,12 @@ def _money(context: Context, value: Decimal | None) -> str:
     """1 234,56 € in Latvian."""
     if value is None:
         return ""
-    return format_currency(value, "EUR", locale=_BABEL_LOCALE[_lang(context)])
+    return format_money(value, _lang(context))
 
 
 @pass_context
 def _number(context: Context, value: int | Decimal) -> str:
-    return format_decimal(value, locale=_BABEL_LOCALE[_lang(context)])
+    return format_number(value, _lang(context))
 
 
 @pass_context
