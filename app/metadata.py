@@ -3,6 +3,8 @@
 from app.audit import models as _audit  # noqa: F401
 from app.auth import models as _auth  # noqa: F401
 from app.documents import models as _documents  # noqa: F401
+from app.domains.assistance import models as _assistance  # noqa: F401
+from app.domains.benefits import models as _benefits  # noqa: F401
 from app.domains.cases import models as _cases  # noqa: F401
 from app.domains.households import models as _households  # noqa: F401
 from app.domains.people import models as _people  # noqa: F401

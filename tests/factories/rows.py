@@ -29,7 +29,15 @@ from app.metadata import metadata
 # Tables whose check constraint needs exactly one of several optional references: the one to fill.
 _REQUIRED_CHOICE = {"cases": "person_id"}
 # Columns whose check constraint admits only certain values.
-_CHECKED_VALUES = {("document_register", "direction"): "in"}
+_CHECKED_VALUES = {
+    ("document_register", "direction"): "in",
+    ("benefit_types", "kind"): "other",
+    ("benefit_types", "amount_rule"): "fixed",
+    ("benefit_types", "frequency"): "one_off",
+    ("decisions", "outcome"): "refused",
+    ("assistance_statuses", "kind"): "needy",
+    ("declaration_incomes", "month"): dt.date(2026, 1, 1),
+}
 
 
 def tenant_tables() -> list[Table]:
