@@ -38,6 +38,12 @@ class Settings:
     sms_sender: str = "Atbalsts"
     eaddress_gateway_url: str | None = None
     eaddress_gateway_token: str | None = None
+    # Delivery of notifications: Dramatiq retries with exponential backoff, then the message is given up
+    # (kept as a dead letter); dispatched outbox rows are purged after the retention period.
+    notify_max_retries: int = 10
+    notify_min_backoff_ms: int = 15_000
+    notify_max_backoff_ms: int = 3_600_000
+    outbox_retention_days: int = 7
     cookie_secure: bool = False
     session_max_age: int = 8 * 3600
     login_max_failures: int = 5
@@ -111,6 +117,10 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         sms_sender=env.get("SMS_SENDER") or Settings.sms_sender,
         eaddress_gateway_url=env.get("EADDRESS_GATEWAY_URL") or None,
         eaddress_gateway_token=env.get("EADDRESS_GATEWAY_TOKEN") or None,
+        notify_max_retries=int(env.get("NOTIFY_MAX_RETRIES", str(Settings.notify_max_retries))),
+        notify_min_backoff_ms=int(env.get("NOTIFY_MIN_BACKOFF_MS", str(Settings.notify_min_backoff_ms))),
+        notify_max_backoff_ms=int(env.get("NOTIFY_MAX_BACKOFF_MS", str(Settings.notify_max_backoff_ms))),
+        outbox_retention_days=int(env.get("OUTBOX_RETENTION_DAYS", str(Settings.outbox_retention_days))),
         cookie_secure=_bool(env.get("COOKIE_SECURE")),
         oidc_issuer=env.get("OIDC_ISSUER") or None,
         oidc_client_id=env.get("OIDC_CLIENT_ID") or None,

@@ -21,6 +21,7 @@ from app.auth.passwords import verify_password
 from app.auth.service import create_user, grant_membership
 from app.config import Settings
 from app.db import make_sync_engine, sync_session_factory, sync_tenant_uow
+from app.domains.benefits.defaults import ensure_default_catalogue_sync
 from app.domains.people.models import Person
 from app.domains.people.rules import normalise_name, old_format_code
 from app.permissions import NationalRole, Role
@@ -184,6 +185,7 @@ def load_demo_data(settings: Settings, *, seed: int = DEMO_SEED) -> DemoSummary:
             with sync_tenant_uow(factory, tenants[m.slug]) as session:
                 created |= _ensure_memberships(session, m.slug, users)
                 created |= _ensure_persons(session, tenants[m.slug], m, seed)
+                created |= bool(ensure_default_catalogue_sync(session, tenants[m.slug]))
                 counts[m.slug] = session.scalar(select(func.count()).select_from(Person)) or 0
     finally:
         maint.dispose()

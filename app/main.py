@@ -28,25 +28,39 @@ from app.auth.throttle import LoginThrottle
 from app.config import ROOT, Settings, load_settings
 from app.db import async_session_factory, make_async_engine
 from app.dbsetup import head_revision
+from app.domains.benefits.crossmunicipal import use_maintenance_sessions
 from app.web.deps import provide_actor, provide_db, retrieve_actor
 from app.web.errors import EXCEPTION_HANDLERS
 from app.web.headers import add_response_headers
 from app.web.routes import (
     activity,
     admin,
+    admin_notifications,
+    applications,
+    applications_decide,
+    applications_lists,
     audit,
     auth,
     case_acts,
     case_entries,
     cases,
+    catalogue,
+    decision_documents,
+    declarations,
+    declarations_acts,
     documents,
     home,
     imports,
+    inbox,
+    notification_preferences,
     oidc,
     people,
     register,
+    status_handover,
 )
+from app.web.routes import controls as control_pages
 from app.web.routes import households as household_pages
+from app.web.routes import parameters as parameter_pages
 from app.web.sessions import SessionConfig
 from app.web.state import Resources
 from app.web.templating import setup_environment
@@ -92,17 +106,22 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         engine = make_async_engine(settings.runtime_url(), pool_size=10, max_overflow=10)
         await refuse_pending_migrations(engine)
+        maint = make_async_engine(settings.maint_url(), pool_size=1, max_overflow=2)
         app.state.resources = Resources(
             settings=settings,
             engine=engine,
             sessions=async_session_factory(engine),
             redis=redis,
             throttle=LoginThrottle(redis, settings.login_max_failures, settings.login_lockout_seconds),
+            maint_sessions=async_session_factory(maint),
         )
+        use_maintenance_sessions(app.state.resources.maint_sessions)
         try:
             yield
         finally:
+            use_maintenance_sessions(None)
             await engine.dispose()
+            await maint.dispose()
             await redis.aclose()
 
     session_auth = SessionAuth[Any, Any](
@@ -125,6 +144,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             home.router,
             audit.router,
             admin.router,
+            admin_notifications.router,
             people.router,
             cases.router,
             case_acts.router,
@@ -133,7 +153,19 @@ def create_app(settings: Settings | None = None) -> Litestar:
             register.router(settings),
             activity.router,
             household_pages.router,
+            parameter_pages.router,
             imports.router,
+            inbox.router,
+            notification_preferences.router,
+            control_pages.router,
+            decision_documents.router,
+            status_handover.router,
+            applications.router,
+            applications_decide.router,
+            applications_lists.router,
+            catalogue.router,
+            declarations.router,
+            declarations_acts.router,
             health.router,
             health.favicon,
             Metrics,

@@ -22,6 +22,9 @@ class Permission(StrEnum):
     APPLICATION_VIEW = "assistance:application:view"
     APPLICATION_CREATE = "assistance:application:create"
     APPLICATION_DECIDE = "assistance:application:decide"
+    PARAMETER_EDIT = "assistance:parameter:edit"  # the municipality's legal parameters and housing norms
+    STATUS_EXPORT = "assistance:status:export"  # the needy / low-income status hand-over (CSV, API)
+    CATALOGUE_EDIT = "benefits:catalogue:edit"  # the municipality's benefit catalogue
     PAYMENT_VIEW = "payments:payment:view"
     PAYMENT_RUN = "payments:payment:run"
     REPORT_VIEW = "reports:report:view"
@@ -29,6 +32,7 @@ class Permission(StrEnum):
     USER_MANAGE = "admin:user:manage"
     OUTBOX_VIEW = "admin:outbox:view"
     NOTIFICATION_SEND = "notifications:message:send"
+    CONTROL_VIEW = "controls:alert:view"  # the data-control alerts of the whole municipality
 
 
 class Role(StrEnum):
@@ -66,15 +70,19 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         _CASEWORK | {P.APPLICATION_VIEW, P.APPLICATION_CREATE, P.REPORT_VIEW, P.ACTIVITY_REPORT_VIEW}
     ),
     Role.BENEFIT_OFFICER: frozenset(
-        _CASEWORK | {P.APPLICATION_VIEW, P.APPLICATION_CREATE, P.APPLICATION_DECIDE, P.PAYMENT_VIEW}
+        _CASEWORK
+        | {P.APPLICATION_VIEW, P.APPLICATION_CREATE, P.APPLICATION_DECIDE, P.PAYMENT_VIEW, P.STATUS_EXPORT}
     ),
     Role.ACCOUNTANT: frozenset({P.PERSON_VIEW, P.APPLICATION_VIEW, P.PAYMENT_VIEW, P.PAYMENT_RUN}),
     Role.HEAD_OF_SERVICE: frozenset(
         _CASEWORK
         | {P.APPLICATION_VIEW, P.APPLICATION_CREATE, P.APPLICATION_DECIDE, P.PAYMENT_VIEW, P.REPORT_VIEW}
         | {P.AUDIT_VIEW, P.USER_MANAGE, P.OUTBOX_VIEW, P.PERSON_IMPORT, P.ACTIVITY_REPORT_VIEW}
+        | {P.PARAMETER_EDIT}
+        | {P.CATALOGUE_EDIT, P.STATUS_EXPORT}
+        | {P.CONTROL_VIEW}
     ),
-    Role.READONLY_INSTITUTION: frozenset({P.PERSON_VIEW, P.CASE_VIEW}),
+    Role.READONLY_INSTITUTION: frozenset({P.PERSON_VIEW, P.CASE_VIEW, P.STATUS_EXPORT}),
     Role.AUDITOR: frozenset({P.PERSON_VIEW, P.CASE_VIEW, P.APPLICATION_VIEW, P.PAYMENT_VIEW, P.AUDIT_VIEW}),
 }
 

@@ -20,14 +20,21 @@ from dramatiq.middleware import (
     ShutdownNotifications,
     TimeLimit,
 )
+from periodiq import PeriodiqMiddleware
 
+from app.domains.benefits.decision_pdf import RENDER_DECISION_PDF
+from app.domains.controls.service import RUN_DATA_CONTROLS
 from app.domains.people.importing import RUN_IMPORT
 from app.notifications.email import SEND_EMAIL
-from workers.actors import email, imports
+from app.notifications.service import DELIVER_NOTIFICATION
+from workers.actors import controls, decisions, email, imports, notifications
 from workers.deps import WorkerDeps
+from workers.schedules import SKIP_DELAY_S, declare_periodic_actors
 
 NOTIFICATIONS = "notifications"
 IMPORTS = "imports"
+PDF = "pdf"  # WeasyPrint: CPU-bound, one document per message
+CONTROLS = "controls"  # data-control runs after a change (workers/actors/controls.py)
 
 MINUTE_MS = 60_000
 HOUR_MS = 60 * MINUTE_MS
@@ -59,6 +66,7 @@ def make_broker(
         Pipelines(),
         Retries(max_retries=max_retries, min_backoff=min_backoff, max_backoff=max_backoff),
         CurrentMessage(),
+        PeriodiqMiddleware(skip_delay=SKIP_DELAY_S),  # the `periodic` actor option (workers/schedules.py)
     ]
     return RedisBroker(client=client, namespace=namespace, middleware=middleware)
 
@@ -84,5 +92,37 @@ def register_actors(broker: dramatiq.Broker, deps: WorkerDeps) -> dict[str, dram
             time_limit=30 * MINUTE_MS,
             max_retries=3,
         )(imports.make_import_file(deps)),
+        # A decision renders in about a second; a failed render is retried a few times, then "render now".
+        dramatiq.actor(
+            broker=broker,
+            actor_name=RENDER_DECISION_PDF,
+            queue_name=PDF,
+            time_limit=2 * MINUTE_MS,
+            max_retries=5,
+        )(decisions.make_render_decision_pdf(deps)),
+        # The delivery log's messages: retried with backoff (settings NOTIFY_*), then dead-lettered and
+        # marked given up by the hook below (workers/actors/notifications.py).
+        dramatiq.actor(
+            broker=broker,
+            actor_name=DELIVER_NOTIFICATION,
+            queue_name=NOTIFICATIONS,
+            time_limit=2 * MINUTE_MS,
+            max_retries=deps.settings.notify_max_retries,
+            min_backoff=deps.settings.notify_min_backoff_ms,
+            max_backoff=deps.settings.notify_max_backoff_ms,
+            on_retry_exhausted=notifications.NOTIFICATION_GIVEN_UP,
+        )(notifications.make_deliver_notification(deps)),
+        dramatiq.actor(
+            broker=broker, actor_name=notifications.NOTIFICATION_GIVEN_UP, queue_name=NOTIFICATIONS
+        )(notifications.make_notification_given_up(deps)),
+        # The data-control rules after a change, for one municipality (debounced by the run itself).
+        dramatiq.actor(
+            broker=broker,
+            actor_name=RUN_DATA_CONTROLS,
+            queue_name=CONTROLS,
+            time_limit=30 * MINUTE_MS,
+            max_retries=3,
+        )(controls.make_run_data_controls(deps)),
+        *declare_periodic_actors(broker, deps),
     ]
     return {a.actor_name: a for a in declared}

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
+from app.notifications.channels import Channel
 from workers.smtp import Mailer, SmtpMailer
 
 
@@ -16,6 +18,9 @@ class WorkerDeps:
     # Sessions on the `app_rw` engine: actors act for one tenant, under row-level security.
     sessions: sessionmaker[Session]
     mailer: Mailer
+    # The notification channels by name; None: built from the settings on first use
+    # (workers/actors/notifications.py). Tests pass simulators here.
+    channels: Mapping[str, Channel] | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, sessions: sessionmaker[Session]) -> WorkerDeps:

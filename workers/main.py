@@ -20,6 +20,7 @@ from app.logs import configure_logging
 from workers.broker import close_broker, make_broker, register_actors
 from workers.deps import WorkerDeps
 from workers.relay import run_relay
+from workers.schedules import start_scheduler
 
 
 def start_worker(broker: Broker, *, threads: int = 4, worker_timeout: int = 1000) -> Worker:
@@ -54,6 +55,7 @@ def run_worker(
         )
         relay_thread.start()
     worker = start_worker(broker, threads=threads)
+    scheduler_thread = start_scheduler(broker, stop_event)  # periodic jobs (workers/schedules.py)
     try:
         # A timed wait keeps the main thread responsive to signals.
         while not stop_event.wait(1.0):
@@ -63,6 +65,8 @@ def run_worker(
         worker.stop(timeout=30_000)
         if relay_thread is not None:
             relay_thread.join(30)
+        if scheduler_thread is not None:
+            scheduler_thread.join(5)
         close_broker(broker)
         rw.dispose()
 

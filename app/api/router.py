@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from litestar import Router
 
+from app.api.v1.benefit_types import get_benefit_type, list_benefit_types
 from app.api.v1.body import require_json_body
 from app.api.v1.cases import create_entry, get_case, list_entries
 from app.api.v1.households import (
@@ -14,6 +15,7 @@ from app.api.v1.households import (
 )
 from app.api.v1.me import me
 from app.api.v1.persons import create_person, get_person, get_person_access_log, list_persons
+from app.api.v1.statuses import list_assistance_statuses
 
 router = Router(
     path="/api/v1",
@@ -30,6 +32,9 @@ router = Router(
         get_household,
         add_member_api,
         get_person_household,
+        list_assistance_statuses,
+        list_benefit_types,
+        get_benefit_type,
     ],
     before_request=require_json_body,  # 415 for a body that is not JSON
 )

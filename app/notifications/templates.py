@@ -240,6 +240,24 @@ TEMPLATES: dict[str, dict[str, _Texts]] = {
             "portal.",
         ),
     },
+    # To a staff member who asked for an event by e-mail (app/notifications/events.py): only the kind of
+    # notice, never the client or the case; the details are in the app's inbox.
+    "staff_notice": {
+        "lv": _Texts(
+            subject="Jauns paziņojums: {{ notice_kind }}",
+            body="Labdien, {{ recipient_name }}!\n\n"
+            "Sistēmā Atbalsts Jums ir jauns paziņojums ({{ notice_kind }}). Lai to izlasītu, atveriet "
+            "sadaļu “Paziņojumi”." + _LV_SIGN,
+            sms="{{ municipality }}: sistēmā Atbalsts Jums ir jauns paziņojums.",
+        ),
+        "en": _Texts(
+            subject="New notification: {{ notice_kind }}",
+            body="Dear {{ recipient_name }},\n\n"
+            "You have a new notification in Atbalsts ({{ notice_kind }}). To read it, open the "
+            "“Inbox” section." + _EN_SIGN,
+            sms="{{ municipality }}: you have a new notification in Atbalsts.",
+        ),
+    },
 }
 
 EVENTS = tuple(TEMPLATES)

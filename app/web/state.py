@@ -18,3 +18,6 @@ class Resources:
     sessions: async_sessionmaker[AsyncSession]
     redis: Redis
     throttle: LoginThrottle
+    # The maintenance role (BYPASSRLS), for the listed cross-tenant acts only (design §3): the
+    # cross-municipality benefit check.
+    maint_sessions: async_sessionmaker[AsyncSession] | None = None

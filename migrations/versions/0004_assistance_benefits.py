@@ -93,16 +93,25 @@ def upgrade() -> None:
         sa.Column("threshold", sa.String(length=20), nullable=True),
         sa.Column("custom_threshold", sa.Numeric(precision=12, scale=2), nullable=True),
         sa.Column("target_groups", sa.ARRAY(sa.String(length=30)), server_default="{}", nullable=False),
+        sa.Column("min_age", sa.Integer(), nullable=True),
+        sa.Column("max_age", sa.Integer(), nullable=True),
         sa.Column("residents_only", sa.Boolean(), server_default="true", nullable=False),
         sa.Column("amount_rule", sa.String(length=30), nullable=False),
         sa.Column("amount", sa.Numeric(precision=12, scale=2), nullable=True),
         sa.Column("percent", sa.Numeric(precision=7, scale=3), nullable=True),
         sa.Column("percent_of", sa.String(length=30), nullable=True),
         sa.Column("cap", sa.Numeric(precision=12, scale=2), nullable=True),
+        sa.Column("min_claim", sa.Numeric(precision=12, scale=2), nullable=True),
         sa.Column("per", sa.String(length=10), server_default="household", nullable=False),
         sa.Column("frequency", sa.String(length=20), nullable=False),
         sa.Column("yearly_cap", sa.Numeric(precision=12, scale=2), nullable=True),
         sa.Column("times_per_year", sa.Integer(), nullable=True),
+        sa.Column(
+            "yearly_cap_by_children",
+            postgresql.JSONB(astext_type=sa.Text()),
+            server_default="[]",
+            nullable=False,
+        ),
         sa.Column("payment_channel", sa.String(length=20), server_default="client", nullable=False),
         sa.Column("reporting_category", sa.String(length=20), server_default="other", nullable=False),
         sa.Column("decision_days", sa.Integer(), nullable=True),
@@ -638,6 +647,7 @@ def upgrade() -> None:
         enable_tenant_rls(table)
     for table in NATIONAL:
         grant_runtime(table, "SELECT")
+    insert_national_values()
 
 
 def downgrade() -> None:
@@ -682,3 +692,191 @@ def downgrade() -> None:
     op.drop_table("legal_parameters", schema="app")
     op.drop_table("housing_cost_norms", schema="app")
     # ### end Alembic commands ###
+
+
+# --- national values (domain brief §1–3; keys documented in app/domains/assistance/parameters.py) ----------
+# Rows: (key, value, valid_from, valid_to, legal reference, unconfirmed, note). Published thresholds are
+# stored as explicit values (they win over the ones derived from the median, e.g. GMI other 87.50 of
+# 01.07.2023); they end with their year, as thresholds are reviewed every 1 January.
+SPSPL_33 = "SPSPL 33. p."
+_THRESHOLDS = (  # valid_from, valid_to, GMI 1st/other, needy 1st/other, low-income max 1st/other
+    ("2021-01-01", "2023-06-30", "109", "76", "272", "190", "436", "305"),
+    ("2023-07-01", "2023-12-31", "125", "87.50", "313", "219", "501", "351"),
+    ("2024-01-01", "2024-12-31", "137", "96", "343", "240", "549", "384"),
+    ("2025-01-01", "2025-12-31", "166", "116", "377", "264", "604", "423"),
+    ("2026-01-01", "2026-12-31", "187", "131", "425", "298", "680", "476"),
+)
+_THRESHOLD_KEYS = (
+    "gmi_first",
+    "gmi_other",
+    "needy_first",
+    "needy_other",
+    "low_income_max_first",
+    "low_income_max_other",
+)
+WAGE = "MK noteikumi par minimālo darba algu"
+ASSETS = "SPSPL 36. p. 1. d. 2. p."
+ANNEX_2 = "MK 809, 2. pielikums"
+NOT_IN_BRIEF = "Not in the domain brief; check the Cabinet regulation on the minimum monthly wage."
+_PARAMETERS = (
+    ("income_median", "626.57", "2023-07-01", "2023-12-31", "SPSPL 33. p.; CSP mediāna (2020)", False, None),
+    ("income_median", "685.78", "2024-01-01", "2024-12-31", "SPSPL 33. p.; CSP mediāna (2021)", False, None),
+    (
+        "income_median",
+        "754.50",
+        "2025-01-01",
+        "2025-12-31",
+        SPSPL_33,
+        True,
+        "No source states the 2025 median; 754.5–755 back-calculated from the published thresholds.",
+    ),
+    ("income_median", "850.02", "2026-01-01", None, "SPSPL 33. p.; CSP mediāna", False, None),
+    ("gmi_percent", "20", "2023-07-01", "2024-12-31", SPSPL_33, False, None),
+    ("gmi_percent", "22", "2025-01-01", None, SPSPL_33, False, "After the Constitutional Court ruling."),
+    ("needy_percent", "50", "2023-07-01", None, SPSPL_33, False, None),
+    ("low_income_max_percent", "80", "2023-07-01", None, SPSPL_33, False, None),
+    ("other_person_coefficient", "0.7", "2021-01-01", None, SPSPL_33, False, None),
+    (
+        "rounding_quantum",
+        "1",
+        "2021-01-01",
+        None,
+        SPSPL_33,
+        True,
+        "Whole euros, half up, as observed (425 × 0.7 = 297.5 → 298); the rule in the law is unconfirmed.",
+    ),
+    ("savings_limit", "272", "2021-01-01", None, ASSETS, True, "May follow the needy threshold."),
+    ("vehicles_max", "1", "2021-01-01", None, ASSETS, False, None),
+    ("vehicles_max_with_children", "2", "2021-01-01", None, ASSETS, False, None),
+    ("land_max_hectares", "5", "2021-01-01", None, ASSETS, False, None),
+    ("child_age_limit", "18", "2021-01-01", None, "SPSPL 5. p.", False, None),
+    ("status_period_months", "3", "2021-01-01", None, "MK 809", False, None),
+    (
+        "status_period_months_long",
+        "6",
+        "2021-01-01",
+        None,
+        "MK 809",
+        True,
+        "Given when no member is of working age (all children, pensioners or persons with disabilities).",
+    ),
+    ("status_period_months_short", "1", "2021-01-01", None, "MK 809", False, None),
+    ("gmi_period_months", "3", "2021-01-01", None, "MK 809", False, None),
+    ("gmi_period_months_short", "1", "2021-01-01", None, "MK 809", False, None),
+    (
+        "asset_failure_one_month",
+        "1",
+        "2021-01-01",
+        None,
+        "MK 809",
+        True,
+        "1: a failed asset test gives the 1-month period; 0: it refuses.",
+    ),
+    ("regular_income_months", "3", "2021-01-01", None, ANNEX_2, True, "Averaging unconfirmed."),
+    ("irregular_income_months", "12", "2021-01-01", None, ANNEX_2, True, "Averaging unconfirmed."),
+    ("minimum_wage", "500", "2021-01-01", "2022-12-31", WAGE, True, NOT_IN_BRIEF),
+    ("minimum_wage", "620", "2023-01-01", "2023-12-31", WAGE, True, NOT_IN_BRIEF),
+    ("minimum_wage", "700", "2024-01-01", "2024-12-31", WAGE, True, NOT_IN_BRIEF),
+    ("minimum_wage", "740", "2025-01-01", "2025-12-31", WAGE, True, NOT_IN_BRIEF),
+    ("minimum_wage", "780", "2026-01-01", None, WAGE, True, NOT_IN_BRIEF),
+)
+# valid_from, valid_to, k single pensioner, k pensioners, k others, reference, unconfirmed
+_HOUSING_COEFFICIENTS = (
+    ("2022-09-01", "2023-04-30", "3", "3", "3", "Energoresursu cenu ārkārtējā pieauguma likums", False),
+    ("2023-05-01", "2023-05-31", "2.5", "2", "1.5", "SPSPL 35. p. 5. d.", True),
+    ("2023-06-01", None, "2.5", "2", "1.5", "SPSPL 35. p. 5. d.", False),
+)
+# MK 809 Annex 3 could not be read (UNCONFIRMED): placeholder monthly caps, flagged, for the municipality
+# to check. (item, unit, quantity for the first person, for each other person, unit price)
+_HOUSING_NORMS = (
+    ("rent", "EUR", "150", "50", "1"),
+    ("management", "EUR", "40", "10", "1"),
+    ("heating", "EUR", "120", "30", "1"),
+    ("hot_water", "EUR", "25", "15", "1"),
+    ("electricity", "kWh", "100", "50", "0.25"),
+    ("water", "m3", "4", "3", "2"),
+    ("gas", "EUR", "20", "5", "1"),
+    ("sewerage", "m3", "4", "3", "1.5"),
+    ("waste", "EUR", "10", "5", "1"),
+    ("telecom", "EUR", "20", "0", "1"),
+    ("water_meters", "EUR", "5", "0", "1"),
+    ("solid_fuel", "EUR", "80", "20", "1"),
+    ("gas_cylinder", "EUR", "15", "0", "1"),
+    ("land_lease", "EUR", "10", "0", "1"),
+    ("property_tax", "EUR", "10", "0", "1"),
+)
+
+
+def national_parameter_rows() -> list[tuple[str, str, str, str | None, str, bool, str | None]]:
+    rows = list(_PARAMETERS)
+    for valid_from, valid_to, *values in _THRESHOLDS:
+        for key, value in zip(_THRESHOLD_KEYS, values, strict=True):
+            rows.append((key, value, valid_from, valid_to, SPSPL_33, False, "Published value."))
+    keys = (
+        "housing_coefficient_single_pensioner",
+        "housing_coefficient_pensioners",
+        "housing_coefficient_other",
+    )
+    for valid_from, valid_to, single, pensioners, other, reference, unconfirmed in _HOUSING_COEFFICIENTS:
+        note = "No coefficient given for May 2023; the permanent ones assumed." if unconfirmed else None
+        for key, value in zip(keys, (single, pensioners, other), strict=True):
+            rows.append((key, value, valid_from, valid_to, reference, unconfirmed, note))
+    return rows
+
+
+def insert_national_values() -> None:
+    import datetime as dt
+    from decimal import Decimal
+
+    from app.ids import uuid7
+
+    def day(text: str | None) -> dt.date | None:
+        return dt.date.fromisoformat(text) if text else None
+
+    parameters = sa.table(
+        "legal_parameters",
+        *(sa.column(c) for c in ("id", "key", "value", "valid_from", "valid_to", "legal_reference")),
+        sa.column("unconfirmed"),
+        sa.column("note"),
+        schema="app",
+    )
+    op.bulk_insert(
+        parameters,
+        [
+            {
+                "id": uuid7(),
+                "key": key,
+                "value": Decimal(value),
+                "valid_from": day(valid_from),
+                "valid_to": day(valid_to),
+                "legal_reference": reference,
+                "unconfirmed": unconfirmed,
+                "note": note,
+            }
+            for key, value, valid_from, valid_to, reference, unconfirmed, note in national_parameter_rows()
+        ],
+    )
+    norms = sa.table(
+        "housing_cost_norms",
+        *(sa.column(c) for c in ("id", "item", "unit", "quantity_first", "quantity_other", "unit_price")),
+        *(sa.column(c) for c in ("valid_from", "valid_to", "legal_reference", "unconfirmed")),
+        schema="app",
+    )
+    op.bulk_insert(
+        norms,
+        [
+            {
+                "id": uuid7(),
+                "item": item,
+                "unit": unit,
+                "quantity_first": Decimal(first),
+                "quantity_other": Decimal(other),
+                "unit_price": Decimal(price),
+                "valid_from": dt.date(2021, 1, 1),
+                "valid_to": None,
+                "legal_reference": "MK 809, 3. pielikums",
+                "unconfirmed": True,
+            }
+            for item, unit, first, other, price in _HOUSING_NORMS
+        ],
+    )

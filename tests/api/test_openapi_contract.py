@@ -42,6 +42,9 @@ DOCUMENTED_ERRORS = {
     ("get", "/api/v1/households/{household_id}"): {401, 403, 404},
     ("post", "/api/v1/households/{household_id}/members"): {400, 401, 403, 404, 409, 415, 422},
     ("get", "/api/v1/persons/{person_id}/household"): {401, 403, 404, 422},
+    ("get", "/api/v1/assistance-statuses"): {401, 403, 422},
+    ("get", "/api/v1/benefit-types"): {401, 403, 422},
+    ("get", "/api/v1/benefit-types/{benefit_type_id}"): {401, 403, 404},
 }
 
 

@@ -37,6 +37,9 @@ _CHECKED_VALUES = {
     ("decisions", "outcome"): "refused",
     ("assistance_statuses", "kind"): "needy",
     ("declaration_incomes", "month"): dt.date(2026, 1, 1),
+    ("notification_messages", "channel"): "email",
+    ("notification_messages", "status"): "queued",
+    ("contact_problems", "channel"): "email",
 }
 
 

@@ -33,6 +33,7 @@ SAMPLE = {
     "days_left": 5,
     "position": 12,
     "amount": Decimal("1234.56"),
+    "notice_kind": "statusa derīguma beigas",
 }
 
 

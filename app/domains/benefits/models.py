@@ -69,16 +69,21 @@ class BenefitType(Versioned, Timestamped, TenantOwned, Base):
     threshold: Mapped[str | None] = mapped_column(String(20))  # gmi, needy, low_income, custom
     custom_threshold: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     target_groups: Mapped[list[str]] = mapped_column(ARRAY(String(30)), server_default="{}")
+    min_age: Mapped[int | None] = mapped_column(Integer)  # age range of the persons counted, full years
+    max_age: Mapped[int | None] = mapped_column(Integer)
     residents_only: Mapped[bool] = mapped_column(Boolean, server_default="true")
     amount_rule: Mapped[str] = mapped_column(String(30))
     amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))  # fixed sum
     percent: Mapped[Decimal | None] = mapped_column(Numeric(7, 3))  # of `percent_of` (threshold / min. wage)
     percent_of: Mapped[str | None] = mapped_column(String(30))
     cap: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))  # actual cost up to this, per payment
+    min_claim: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))  # receipts must add up to at least this
     per: Mapped[str] = mapped_column(String(10), server_default="household")
     frequency: Mapped[str] = mapped_column(String(20))
     yearly_cap: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     times_per_year: Mapped[int | None] = mapped_column(Integer)
+    # Higher yearly caps by the number of children: [{"children_from": 1, "cap": "215.00"}, …]
+    yearly_cap_by_children: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, server_default="[]")
     payment_channel: Mapped[str] = mapped_column(String(20), server_default="client")
     reporting_category: Mapped[str] = mapped_column(String(20), server_default="other")  # MK 324
     decision_days: Mapped[int | None] = mapped_column(Integer)  # decision deadline, working days

@@ -7,6 +7,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from litestar import Response
 from litestar.enums import RequestEncodingType
@@ -62,8 +63,14 @@ def read_version(value: str) -> int | None:
 
 
 def go_to(request: HTMXRequest, path: str) -> Response[Any]:
-    """After an act: htmx follows HX-Redirect (a full page load), a plain form the 303."""
+    """After an act: htmx follows HX-Redirect (a full page load), a plain form the 303. A browser only
+    scrolls when the new address differs from the current one by its #fragment alone, so the page
+    the act came from is reloaded without the fragment instead."""
     if request.htmx:
+        target, _, fragment = path.partition("#")
+        current = urlsplit(request.htmx.current_url or "")
+        if fragment and current.path == target and not current.query:
+            return ClientRedirect(redirect_to=target)
         return ClientRedirect(redirect_to=path)
     return Redirect(path=path, status_code=303)
 

@@ -48,6 +48,8 @@ CONTEXT_LABELS = {
     "household": N_("Household"),
     "cases": N_("Cases"),
     "documents": N_("Documents"),
+    "assistance": N_("Assistance"),
+    "contact": N_("Contact"),
     "access": N_("Who viewed"),
     "edit": N_("Editing the data"),
     "api": N_("Through the API"),
