@@ -142,6 +142,19 @@ def cmd_run(args: argparse.Namespace) -> None:
         embedded = start_embedded(DATA_DIR, redis_port=redis_port)
         env.setdefault("DATABASE_URL", embedded.database_url)
         env.setdefault("REDIS_URL", embedded.redis.url)
+    mailbox = None
+    if not env.get("SMTP_HOST"):
+        from app.devmail import DevMailbox
+
+        smtp_port = 1025
+        try:
+            wait_for_port(smtp_port, timeout=0.2)
+            smtp_port = free_port()  # 1025 is taken by something else
+        except TimeoutError:
+            pass
+        mailbox = DevMailbox(DATA_DIR / "mail", smtp_port).start()
+        env.update(SMTP_HOST=mailbox.host, SMTP_PORT=str(smtp_port))
+        print(f"E-mails are kept as .eml files in {mailbox.directory}", flush=True)
     settings = load_settings(env)
     children: list[subprocess.Popen[bytes]] = []
     try:
@@ -177,6 +190,8 @@ def cmd_run(args: argparse.Namespace) -> None:
                 child.wait(max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 child.kill()
+        if mailbox is not None:
+            mailbox.stop()
         if embedded is not None:
             embedded.stop()
         print("stopped")
