@@ -196,40 +196,21 @@ async def queue_message(
     """Render, check and store one notice in the caller's transaction (see the module docstring).
 
     Without `address`, the recipient's own contact for the channel is used: the person's e-mail, phone
-    or personal code, or the staff member's e-mail."""
-    raw: object = address
-    if raw is None:
-        query = _contact_query(channel, person_id, user_id) if channel in CHANNELS else None
-        raw = (await session.execute(query)).scalar() if query is not None else None
-    message, problem = _draft(
-        _tenant(session),
-        event=event,
-        channel=channel,
-        language=language,
-        variables=variables,
-        person_id=person_id,
-        user_id=user_id,
-        raw_address=raw,
-        link=link,
+    or personal code, or the staff member's e-mail. The same act as `queue_message_sync`, run on the
+    async session's connection."""
+    return await session.run_sync(
+        lambda sync: queue_message_sync(
+            sync,
+            event=event,
+            channel=channel,
+            language=language,
+            variables=variables,
+            person_id=person_id,
+            user_id=user_id,
+            address=address,
+            link=link,
+        )
     )
-    session.add(message)
-    if problem is not None:
-        await record_problem(session, message, problem)
-    if message.status == QUEUED:
-        message.outbox_id = enqueue(session, DELIVER_NOTIFICATION, {"notification_id": str(message.id)})
-    return message
-
-
-async def record_problem(
-    session: AsyncSession, message: NotificationMessage, reason: str, detail: str | None = None
-) -> ContactProblem:
-    existing: ContactProblem | None = (await session.execute(_open_problem_query(message))).scalars().first()
-    if existing is not None:
-        _seen_again(existing, reason, detail)
-        return existing
-    problem = _problem(message, reason, detail)
-    session.add(problem)
-    return problem
 
 
 async def retry_message(session: AsyncSession, actor: Actor, message_id: uuid.UUID) -> NotificationMessage:
