@@ -17,10 +17,16 @@ What it makes (design §4, the national scale the benchmarks measure):
   `normalise_address`), as the app computes them;
 - cases with staff assignments and timelines for a few per cent of households;
 - staff per municipality (accounts and memberships), named `<role>.<slug>` like the demo accounts, then
-  `<role>.<slug>.<n>`; all share one password (`BENCH_PASSWORD`), hashed by `app.auth.passwords`.
+  `<role>.<slug>.<n>`; all share one password (`BENCH_PASSWORD`), hashed by `app.auth.passwords`;
+- the default benefit catalogue, submitted means-test declarations of ~10 % of households (members,
+  incomes of the last 3 full months, housing costs, property) and for some of them earlier declarations
+  with decided applications, grants and statuses (`benchmarks.national_benefits`, which the benefits
+  benchmark builds on).
 
 Deterministic: one random generator per municipality seeded with `<seed>:<slug>`, ids included (UUIDv7
-layout with a synthetic clock), so a municipality's data does not depend on which others are loaded.
+layout with a synthetic clock), so a municipality's data does not depend on which others are loaded; the
+benefits part has a generator and an id stream of its own, and reads the legal parameters the migrated
+database holds.
 Written with COPY as the maintenance role (`app_maint`, BYPASSRLS: COPY FROM refuses tables under row-level
 security otherwise, and every tenant table forces it, owner included), in batches of households (bounded
 memory), one transaction per municipality. Safe to run again: a municipality loaded with the same seed and
@@ -45,6 +51,8 @@ from typing import Any
 from app.demo import DEMO_PASSWORD, FEMALE_NAMES, MALE_NAMES
 from app.domains.people.rules import normalise_address, normalise_name, old_format_code
 from app.permissions import Role
+from benchmarks import national_benefits
+from benchmarks.national_benefits import BenefitsGenerator, ParameterBook
 
 REFERENCE_DATE = dt.date(2026, 1, 1)  # "today" of the dataset: ages, periods and cases end before it
 NEW_FORMAT_SINCE = dt.date(2017, 7, 1)  # personal codes without a birth date are issued from this day
@@ -57,9 +65,10 @@ CASE_SEQUENCE = "case"  # app.documents.numbering counter name for case numbers 
 BATCH_HOUSEHOLDS = 2_000
 # Part of every municipality's id: bump it when the generated data changes, so that a database made by an
 # earlier version is refused rather than taken for this one's.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: declarations, the benefit catalogue, applications, decisions, grants, statuses
 _BASE_MS = int(dt.datetime(2025, 6, 1, tzinfo=dt.UTC).timestamp() * 1000)  # synthetic UUIDv7 clock
 _MS_PER_MUNICIPALITY = 10**8  # ~28 hours of synthetic clock each: ids never overlap between them
+_BENEFITS_MS = 6 * 10**7  # the benefits part's ids start this far into the municipality's clock
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -420,6 +429,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "body", "findings", "created_by",
     ),
     "number_sequences": ("tenant_id", "id", "name", "year", "last_value"),
+    **national_benefits.COLUMNS,
 }  # fmt: skip
 # Parents before children (composite foreign keys are checked row by row during COPY).
 BATCH_TABLES = (
@@ -433,6 +443,7 @@ BATCH_TABLES = (
     "cases",
     "case_assignments",
     "case_entries",
+    *national_benefits.BATCH_TABLES,
 )
 Row = tuple[Any, ...]
 
@@ -449,6 +460,8 @@ class _Person:
     birth: dt.date
     first_name: str
     last_name: str
+    # (kind, detail, valid_from, valid_to) of its person_flags rows: the declarations read them
+    flags: list[tuple[str, str, dt.date, dt.date | None]] = field(default_factory=list)
 
     def age(self, on: dt.date = REFERENCE_DATE) -> int:
         return on.year - self.birth.year - ((on.month, on.day) < (self.birth.month, self.birth.day))
@@ -494,7 +507,9 @@ class MunicipalityGenerator:
         ("three_generations", 10),
     )
 
-    def __init__(self, municipality: Municipality, persons: int, seed: int) -> None:
+    def __init__(
+        self, municipality: Municipality, persons: int, seed: int, parameters: ParameterBook | None = None
+    ) -> None:
         self.m = municipality
         self.index = MUNICIPALITIES.index(municipality)
         self.target = persons
@@ -519,6 +534,24 @@ class MunicipalityGenerator:
             last = self._surname(False)[0 if sex == "M" else 1]
             self.staff.append((self.new_id(), role, username, f"{first} {last}"))
         self.caseworkers = [s[0] for s in self.staff if s[1] in (Role.SOCIAL_WORKER, Role.CASE_MANAGER)]
+        # Its own random generator and clock: persons, households and cases stay the same rows with it.
+        benefit_ids = random.Random(f"{seed}:{municipality.slug}:benefit-ids")
+        benefit_ms = [_BASE_MS + self.index * _MS_PER_MUNICIPALITY + _BENEFITS_MS]
+
+        def new_benefit_id() -> uuid.UUID:
+            benefit_ms[0] += 1
+            return _uuid7(benefit_ms[0], benefit_ids.getrandbits(74))
+
+        self.benefits = BenefitsGenerator(
+            tenant_id=self.tenant_id,
+            slug=municipality.slug,
+            seed=seed,
+            new_id=new_benefit_id,
+            social_workers=[s[0] for s in self.staff if s[1] == Role.SOCIAL_WORKER],
+            officers=[s[0] for s in self.staff if s[1] == Role.BENEFIT_OFFICER],
+            parameters=parameters,
+            today=REFERENCE_DATE,
+        )
 
     # ---- identifiers and codes
 
@@ -622,6 +655,7 @@ class MunicipalityGenerator:
     def _flags(self, batch: Batch, p: _Person) -> None:
         rng, t, age = self.rng, self.tenant_id, p.age()
         if age >= 65:
+            p.flags.append(("pensioner", "old_age", _add_years(p.birth, 65), None))
             batch.rows["person_flags"].append(
                 (t, self.new_id(), p.id, "pensioner", "old_age", _add_years(p.birth, 65), None)
             )
@@ -635,8 +669,10 @@ class MunicipalityGenerator:
             end: dt.date | None = None
             if rng.random() < 0.4:  # a reassessment date, past (ended) or coming
                 end = start + dt.timedelta(days=rng.randint(365, 5 * 365))
+            p.flags.append(("disability", group, start, end))
             batch.rows["person_flags"].append((t, self.new_id(), p.id, "disability", group, start, end))
             if group in ("I", "II") and age < 65 and rng.random() < 0.6:
+                p.flags.append(("pensioner", "disability", start, end))
                 batch.rows["person_flags"].append(
                     (t, self.new_id(), p.id, "pensioner", "disability", start, end)
                 )
@@ -844,6 +880,8 @@ class MunicipalityGenerator:
         chance = {"single_pensioner": 0.06, "single_parent": 0.10, "three_generations": 0.06, "family": 0.03}
         if rng.random() < chance.get(kind, 0.02):
             self._case(batch, members, household_id)
+        joined = [(p, role, max(moved_in, p.birth)) for p, role in members]
+        self.benefits.household(batch.rows, kind, household_id, joined, line)
 
     # ---- cases
 
@@ -905,9 +943,14 @@ class MunicipalityGenerator:
             yield batch
 
     def sequences(self) -> list[Row]:
-        return [
+        """The counters of the numbers used: case numbers, then declarations, applications, decisions."""
+        rows = [
             (self.tenant_id, self.new_id(), CASE_SEQUENCE, year, last)
             for year, last in sorted(self._case_numbers.items())
+        ]
+        return rows + [
+            (self.tenant_id, self.new_id(), name, year, last)
+            for name, year, last in self.benefits.sequences()
         ]
 
 
@@ -927,6 +970,7 @@ class MunicipalityReport:
     status: str  # loaded | already loaded
     seconds: float = 0.0
     rows: dict[str, int] = field(default_factory=dict)
+    submitted: int = 0  # submitted declarations (the current ones; the earlier ones are superseded)
 
 
 @dataclass
@@ -1017,10 +1061,10 @@ def _copy(cur: Any, table: str, rows: Sequence[Row]) -> None:
 
 
 def _load_municipality(
-    conn: Any, m: Municipality, persons: int, seed: int, password_hash: str
+    conn: Any, m: Municipality, persons: int, seed: int, password_hash: str, parameters: ParameterBook
 ) -> MunicipalityReport:
     started = time.perf_counter()
-    gen = MunicipalityGenerator(m, persons, seed)
+    gen = MunicipalityGenerator(m, persons, seed, parameters)
     counts: Counter[str] = Counter()
     with conn.transaction(), conn.cursor() as cur:
         _copy(cur, "tenants", [(gen.tenant_id, m.slug, m.name, m.atvk_code)])
@@ -1031,15 +1075,29 @@ def _load_municipality(
         _copy(cur, "users", users)
         memberships = [(gen.tenant_id, gen.new_id(), uid, [role.value]) for uid, role, _, _ in gen.staff]
         _copy(cur, "memberships", memberships)
-        counts.update(tenants=1, users=len(users), memberships=len(memberships))
+        _copy(cur, "benefit_types", gen.benefits.catalogue)
+        counts.update(
+            tenants=1,
+            users=len(users),
+            memberships=len(memberships),
+            benefit_types=len(gen.benefits.catalogue),
+        )
         for batch in gen.batches():
             for table in BATCH_TABLES:
                 _copy(cur, table, batch.rows[table])
                 counts[table] += len(batch.rows[table])
+        cur.execute(national_benefits.LINK_GRANTS, {"t": gen.tenant_id})
         sequences = gen.sequences()
         _copy(cur, "number_sequences", sequences)
         counts["number_sequences"] += len(sequences)
-    return MunicipalityReport(m.slug, persons, "loaded", time.perf_counter() - started, dict(counts))
+    return MunicipalityReport(
+        m.slug,
+        persons,
+        "loaded",
+        time.perf_counter() - started,
+        dict(counts),
+        gen.benefits.declarations["submitted"],
+    )
 
 
 def load_national_dataset(
@@ -1063,16 +1121,18 @@ def load_national_dataset(
     with psycopg.connect(_conninfo(settings.maint_url()), autocommit=True) as conn:
         done = _check_target(conn, seed, wanted)
         password_hash = hash_password(BENCH_PASSWORD) if not all(done) else ""
+        parameters = ParameterBook.read(conn)
         for (m, count), already in zip(wanted, done, strict=True):
             if already:
                 reports.append(MunicipalityReport(m.slug, count, "already loaded"))
                 say(f"  {m.name}: {count:,} persons already loaded")
                 continue
-            report = _load_municipality(conn, m, count, seed, password_hash)
+            report = _load_municipality(conn, m, count, seed, password_hash, parameters)
             reports.append(report)
             say(
                 f"  {m.name}: {count:,} persons, {report.rows.get('households', 0):,} households, "
-                f"{report.rows.get('cases', 0):,} cases in {report.seconds:.1f} s"
+                f"{report.rows.get('cases', 0):,} cases, {report.submitted:,} submitted declarations "
+                f"in {report.seconds:.1f} s"
             )
     if not all(done):
         say("  ANALYZE …")
@@ -1087,7 +1147,7 @@ def _analyze(settings: Any) -> None:
 
     with psycopg.connect(_conninfo(settings.migrator_url()), autocommit=True) as conn:
         conn.execute("SET ROLE app_owner")
-        for table in ("tenants", "users", "memberships", *BATCH_TABLES, "number_sequences"):
+        for table in ("tenants", "users", "memberships", "benefit_types", *BATCH_TABLES, "number_sequences"):
             conn.execute(f"ANALYZE app.{table}")
 
 

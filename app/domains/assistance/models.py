@@ -224,6 +224,7 @@ class AssistanceStatus(Timestamped, TenantOwned, Base):
         tenant_fk("decision_id", "decisions"),
         tenant_fk("ended_by_decision_id", "decisions"),
         Index(None, "tenant_id", "valid_to"),
+        Index(None, "tenant_id", "declaration_id"),  # statuses held by a declaration's members
         Index(None, "tenant_id", "applicant_id"),
         CheckConstraint("valid_to >= valid_from", name="period"),
         CheckConstraint("kind IN ('needy', 'low_income')", name="kind"),

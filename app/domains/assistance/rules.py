@@ -103,7 +103,8 @@ LOW_INCOME_LABELS = (
 LOW_INCOME_BY_TYPE = N_("The municipality's low-income threshold for this household type applies")
 LOW_INCOME_MUNICIPAL = N_("The municipality's low-income threshold applies")
 LOW_INCOME_NATIONAL_MAX = N_(
-    "The municipality has not set its low-income threshold: the national maximum (80 percent of the median) applies"
+    "The municipality has not set its low-income threshold: "
+    "the national maximum (80 percent of the median) applies"
 )
 
 

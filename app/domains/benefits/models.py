@@ -170,6 +170,7 @@ class BenefitGrant(Timestamped, TenantOwned, Base):
         tenant_fk("benefit_type_id", "benefit_types"),
         tenant_fk("applicant_id", "persons"),
         tenant_fk("household_id", "households"),
+        Index(None, "tenant_id", "household_id"),  # the overlap check of a decision
         Index(None, "tenant_id", "applicant_id"),
         Index(None, "tenant_id", "valid_to"),
         CheckConstraint("valid_to >= valid_from", name="period"),
