@@ -76,6 +76,7 @@ from app.domains.households.rules import age_on
 from app.domains.people.models import Person, PersonFlag
 from app.domains.people.periods_service import add_flag
 from app.i18n import TIMEZONE
+from app.notifications.preferences import PreferenceDraft, save_contact_preferences
 from app.permissions import Role
 from app.tenants.models import Tenant
 
@@ -414,6 +415,12 @@ class _Municipality:
             today=received,
         )
 
+    async def consent(self, home: _Home, on: dt.date) -> None:
+        """The client asks for notices to their official e-address (every person has one by personal
+        code), so the demo's acts fill the delivery log through the worker and the e-address simulator."""
+        draft = PreferenceDraft(channels=("eaddress",), language="lv", consent="given", consent_on=on)
+        await save_contact_preferences(self.session, self.worker, home.applicant, draft, version=0)
+
     async def assess(self, application: Application, on: dt.date) -> Application:
         return await assess_application(self.session, self.officer, application.id, now=_at(on, 9))
 
@@ -460,6 +467,7 @@ class _Municipality:
         await self.finish(declaration, self.housing(), assets)
         received = self.day(45)
         yield received
+        await self.consent(home, received)
         application = await self.apply(home, "GMI", received, declaration)
         yield self.day(41)
         application = await self.assess(application, self.day(41))

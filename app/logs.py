@@ -39,5 +39,5 @@ def configure_logging(level: int = logging.INFO, *, json: bool = True) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("httpx", "alembic", "sqlalchemy.engine"):
+    for noisy in ("httpx", "alembic", "sqlalchemy.engine", "weasyprint", "fontTools"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

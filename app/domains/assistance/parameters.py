@@ -49,6 +49,20 @@ from app.domains.assistance.models import (
 from app.errors import InvalidInput
 from app.i18n import N_
 
+# The notes the migration stores with national values (English), as msgids so that pages show them in the
+# reader's language; a municipality's own notes are shown as written.
+NATIONAL_NOTES = (
+    N_("After the Constitutional Court ruling."),
+    N_("Averaging unconfirmed."),
+    N_("Given when no member is of working age (all children, pensioners or persons with disabilities)."),
+    N_("May follow the needy threshold."),
+    N_("No coefficient given for May 2023; the permanent ones assumed."),
+    N_("No source states the 2025 median; 754.5–755 back-calculated from the published thresholds."),
+    N_("Not in the domain brief; check the Cabinet regulation on the minimum monthly wage."),
+    N_("Published value."),
+    N_("Whole euros, half up, as observed (425 × 0.7 = 297.5 → 298); the rule in the law is unconfirmed."),
+)
+
 
 @dataclass(frozen=True)
 class ParameterSpec:

@@ -18,7 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import dates
 from app.auth.principal import Actor
-from app.domains.assistance.parameters import HOUSEHOLD_TYPES, HOUSING_COST_ITEMS, MUNICIPAL_KEYS, SPECS
+from app.domains.assistance.parameters import (
+    HOUSEHOLD_TYPES,
+    HOUSING_COST_ITEMS,
+    MUNICIPAL_KEYS,
+    NATIONAL_NOTES,
+    SPECS,
+)
 from app.domains.assistance.parameters_queries import (
     THRESHOLD_LABELS,
     municipal_norms,
@@ -41,6 +47,7 @@ _AMOUNT = re.compile(r"-?\d{1,9}([.,]\d{1,2})?")
 
 LABELS = {
     "specs": SPECS,
+    "national_notes": NATIONAL_NOTES,
     "household_types": HOUSEHOLD_TYPES,
     "housing_items": HOUSING_COST_ITEMS,
     "threshold_labels": THRESHOLD_LABELS,
