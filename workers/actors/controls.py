@@ -118,24 +118,24 @@ def expiry_reminders(deps: WorkerDeps, today: dt.date | None = None) -> dict[str
     )
 
 
-def make_run_data_controls(deps: WorkerDeps) -> Callable[..., None]:
-    def run_data_controls_actor(*, tenant_id: str, message_id: str, payload: dict[str, object]) -> None:
+def make_run_data_controls(deps: WorkerDeps) -> Callable[..., str]:
+    def run_data_controls_actor(*, tenant_id: str, message_id: str, payload: dict[str, object]) -> str:
         with maintenance_sessions(deps) as cross:
-            run_data_controls(deps, cross, tenant_id=tenant_id, message_id=message_id, payload=payload)
+            return run_data_controls(deps, cross, tenant_id=tenant_id, message_id=message_id, payload=payload)
 
     return run_data_controls_actor
 
 
-def make_nightly_controls(deps: WorkerDeps) -> Callable[[], None]:
-    def run_data_controls_nightly_actor() -> None:
+def make_nightly_controls(deps: WorkerDeps) -> Callable[[], dict[str, int]]:
+    def run_data_controls_nightly_actor() -> dict[str, int]:
         with maintenance_sessions(deps) as cross:
-            nightly_controls(deps, cross)
+            return nightly_controls(deps, cross)
 
     return run_data_controls_nightly_actor
 
 
-def make_expiry_reminders(deps: WorkerDeps) -> Callable[[], None]:
-    def send_expiry_reminders_actor() -> None:
-        expiry_reminders(deps)
+def make_expiry_reminders(deps: WorkerDeps) -> Callable[[], dict[str, int]]:
+    def send_expiry_reminders_actor() -> dict[str, int]:
+        return expiry_reminders(deps)
 
     return send_expiry_reminders_actor

@@ -27,9 +27,8 @@ def render_decision_pdf(
         return str(render_decision_document(session, uuid.UUID(payload["decision_id"])))
 
 
-def make_render_decision_pdf(deps: WorkerDeps) -> Callable[..., None]:
-    # Actors return None: Dramatiq keeps no results here (and warns about every discarded one).
-    def render_decision_pdf_actor(*, tenant_id: str, message_id: str, payload: dict[str, Any]) -> None:
-        render_decision_pdf(deps, tenant_id=tenant_id, message_id=message_id, payload=payload)
+def make_render_decision_pdf(deps: WorkerDeps) -> Callable[..., str | None]:
+    def render_decision_pdf_actor(*, tenant_id: str, message_id: str, payload: dict[str, Any]) -> str | None:
+        return render_decision_pdf(deps, tenant_id=tenant_id, message_id=message_id, payload=payload)
 
     return render_decision_pdf_actor

@@ -35,8 +35,8 @@ def send_email(deps: WorkerDeps, *, tenant_id: str, message_id: str, payload: di
     return True
 
 
-def make_send_email(deps: WorkerDeps) -> Callable[..., None]:
-    def send_email_actor(*, tenant_id: str, message_id: str, payload: dict[str, Any]) -> None:
-        send_email(deps, tenant_id=tenant_id, message_id=message_id, payload=payload)
+def make_send_email(deps: WorkerDeps) -> Callable[..., bool]:
+    def send_email_actor(*, tenant_id: str, message_id: str, payload: dict[str, Any]) -> bool:
+        return send_email(deps, tenant_id=tenant_id, message_id=message_id, payload=payload)
 
     return send_email_actor

@@ -29,8 +29,8 @@ def import_file(deps: WorkerDeps, *, tenant_id: str, message_id: str, payload: d
     )
 
 
-def make_import_file(deps: WorkerDeps) -> Callable[..., None]:
-    def run_import_actor(*, tenant_id: str, message_id: str, payload: dict[str, Any]) -> None:
-        import_file(deps, tenant_id=tenant_id, message_id=message_id, payload=payload)
+def make_import_file(deps: WorkerDeps) -> Callable[..., str]:
+    def run_import_actor(*, tenant_id: str, message_id: str, payload: dict[str, Any]) -> str:
+        return import_file(deps, tenant_id=tenant_id, message_id=message_id, payload=payload)
 
     return run_import_actor
