@@ -36,7 +36,7 @@ from app.errors import InvalidInput
 from app.i18n import N_
 from app.permissions import Permission
 from app.web.htmx import refused
-from app.web.routes.case_forms import Form, dotted, go_to, today, values_of
+from app.web.routes.case_forms import Form, dotted, first_error, go_to, today, values_of
 
 PAGE = "parameters/page.html"
 PATH = "/assistance/parameters"
@@ -117,10 +117,6 @@ async def parameters_page(
     return Template(template_name=PAGE, context=context, status_code=422 if errors else 200)
 
 
-def _first_error(errors: dict[str, list[str]], order: tuple[str, ...]) -> str | None:
-    return next((name for name in order if name in errors), None)
-
-
 @post("/", name="parameters.add_value", status_code=200)
 async def add_value(
     request: HTMXRequest, actor: NamedDependency[Actor], db: NamedDependency[AsyncSession], data: Form
@@ -150,7 +146,7 @@ async def add_value(
             valid_from or today(),
             value_form=values,
             value_errors=exc.errors,
-            focus=_first_error(exc.errors, VALUE_FIELDS),
+            focus=first_error(exc.errors, VALUE_FIELDS),
         )
         return refused(request, context, page=PAGE, block="value_form")
     assert valid_from is not None
@@ -187,7 +183,7 @@ async def add_norm(
             valid_from or today(),
             norm_form=values,
             norm_errors=exc.errors,
-            focus=_first_error(exc.errors, NORM_FIELDS),
+            focus=first_error(exc.errors, NORM_FIELDS),
         )
         return refused(request, context, page=PAGE, block="norm_form")
     assert valid_from is not None
