@@ -48,6 +48,7 @@ class Settings:
     session_max_age: int = 8 * 3600
     login_max_failures: int = 5
     login_lockout_seconds: int = 15 * 60
+    api_rate_limit_per_minute: int = 600  # requests a client may make to /api/v1 in a minute
     oidc_issuer: str | None = None
     oidc_client_id: str | None = None
     oidc_client_secret: str | None = None
@@ -129,4 +130,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         public_url=env.get("PUBLIC_URL", Settings.public_url),
         debug=_bool(env.get("DEBUG")),
         max_upload_bytes=int(env.get("MAX_UPLOAD_BYTES", str(Settings.max_upload_bytes))),
+        api_rate_limit_per_minute=int(
+            env.get("API_RATE_LIMIT_PER_MINUTE", str(Settings.api_rate_limit_per_minute))
+        ),
     )

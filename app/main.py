@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.api import health
 from app.api.router import router as api_router
+from app.api.v1.rate_limit import ApiRateLimit
 from app.auth.throttle import LoginThrottle
 from app.config import ROOT, Settings, load_settings
 from app.db import async_session_factory, make_async_engine
@@ -45,6 +46,8 @@ from app.web.routes import (
     case_entries,
     cases,
     catalogue,
+    complaint_acts,
+    complaints,
     decision_documents,
     declarations,
     declarations_acts,
@@ -114,6 +117,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             redis=redis,
             throttle=LoginThrottle(redis, settings.login_max_failures, settings.login_lockout_seconds),
             maint_sessions=async_session_factory(maint),
+            api_rate_limit=ApiRateLimit(redis, settings.api_rate_limit_per_minute),
         )
         use_maintenance_sessions(app.state.resources.maint_sessions)
         try:
@@ -164,6 +168,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             applications_decide.router,
             applications_lists.router,
             catalogue.router,
+            complaints.router,
+            complaint_acts.router,
             declarations.router,
             declarations_acts.router,
             health.router,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from litestar import Router
+from typing import Any
+
+from litestar import Request, Router
 
 from app.api.v1.benefit_types import get_benefit_type, list_benefit_types
 from app.api.v1.body import require_json_body
@@ -15,7 +17,15 @@ from app.api.v1.households import (
 )
 from app.api.v1.me import me
 from app.api.v1.persons import create_person, get_person, get_person_access_log, list_persons
+from app.api.v1.rate_limit import enforce_rate_limit
 from app.api.v1.statuses import list_assistance_statuses
+
+
+async def before_api_request(request: Request[Any, Any, Any]) -> None:
+    """429 over the client's rate limit, then 415 for a body that is not JSON."""
+    await enforce_rate_limit(request)
+    await require_json_body(request)
+
 
 router = Router(
     path="/api/v1",
@@ -36,5 +46,5 @@ router = Router(
         list_benefit_types,
         get_benefit_type,
     ],
-    before_request=require_json_body,  # 415 for a body that is not JSON
+    before_request=before_api_request,
 )

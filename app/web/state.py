@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from app.api.v1.rate_limit import ApiRateLimit
 from app.auth.throttle import LoginThrottle
 from app.config import Settings
 
@@ -21,3 +22,4 @@ class Resources:
     # The maintenance role (BYPASSRLS), for the listed cross-tenant acts only (design §3): the
     # cross-municipality benefit check.
     maint_sessions: async_sessionmaker[AsyncSession] | None = None
+    api_rate_limit: ApiRateLimit | None = None

@@ -29,7 +29,7 @@ BASE = "http://127.0.0.1:8000"
 
 # Every /api/v1 operation and the error statuses it can give: a new operation fails here until its errors
 # are documented (`responses=problems(...)` in app/api/v1/responses.py).
-DOCUMENTED_ERRORS = {
+_ERRORS = {
     ("get", "/api/v1/me"): {401},
     ("post", "/api/v1/persons"): {400, 401, 403, 409, 415, 422},
     ("get", "/api/v1/persons/{person_id}"): {401, 403, 404},
@@ -46,6 +46,8 @@ DOCUMENTED_ERRORS = {
     ("get", "/api/v1/benefit-types"): {401, 403, 422},
     ("get", "/api/v1/benefit-types/{benefit_type_id}"): {401, 403, 404},
 }
+# Every operation may also be rate-limited (429 with Retry-After).
+DOCUMENTED_ERRORS = {operation: codes | {429} for operation, codes in _ERRORS.items()}
 
 
 @pytest.fixture
@@ -84,6 +86,7 @@ def test_every_operation_documents_its_errors_as_problem_details(openapi) -> Non
             assert response["description"], (method, path, code)
             assert response["content"] == {PROBLEM_JSON: {"schema": PROBLEM_REF}}, (method, path, code)
         assert 401 in found[(method, path)], "every API call needs a signed-in user"
+        assert 429 in found[(method, path)], "every API call is rate-limited"
         if "requestBody" in operation:
             assert {400, 415, 422} <= found[(method, path)], (method, path)
         if any(p["in"] == "path" for p in operation.get("parameters", [])):

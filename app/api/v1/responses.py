@@ -23,11 +23,13 @@ DESCRIPTIONS: dict[int, str] = {
     409: "The request conflicts with the current state.",
     415: "The body is not sent as `application/json`.",
     422: "Invalid input; `errors` names the fields and what is wrong with them.",
+    429: "Too many requests from this client this minute; the `Retry-After` header says when to try again.",
 }
 
 
 def problems(*statuses: int, describe: dict[int, str] | None = None) -> dict[int, ResponseSpec]:
-    """`responses=` for a handler: each status as problem details, with the default or given description."""
+    """`responses=` for a handler: each status as problem details, with the default or given description.
+    Every operation may be rate-limited (429, app/api/v1/rate_limit.py)."""
     texts = {**DESCRIPTIONS, **(describe or {})}
     return {
         status: ResponseSpec(
@@ -36,7 +38,7 @@ def problems(*statuses: int, describe: dict[int, str] | None = None) -> dict[int
             description=texts[status],
             generate_examples=False,
         )
-        for status in statuses
+        for status in sorted({*statuses, 429})
     }
 
 
