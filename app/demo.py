@@ -24,6 +24,7 @@ from app.db import make_sync_engine, sync_session_factory, sync_tenant_uow
 from app.domains.benefits.defaults import ensure_default_catalogue_sync
 from app.domains.people.models import Person
 from app.domains.people.rules import normalise_name, old_format_code
+from app.domains.services.defaults import ensure_default_services_sync
 from app.permissions import NationalRole, Role
 from app.tenants.models import Tenant
 
@@ -186,6 +187,7 @@ def load_demo_data(settings: Settings, *, seed: int = DEMO_SEED) -> DemoSummary:
                 created |= _ensure_memberships(session, m.slug, users)
                 created |= _ensure_persons(session, tenants[m.slug], m, seed)
                 created |= bool(ensure_default_catalogue_sync(session, tenants[m.slug]))
+                created |= bool(ensure_default_services_sync(session, tenants[m.slug]))
                 counts[m.slug] = session.scalar(select(func.count()).select_from(Person)) or 0
     finally:
         maint.dispose()

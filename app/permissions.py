@@ -33,6 +33,11 @@ class Permission(StrEnum):
     OUTBOX_VIEW = "admin:outbox:view"
     NOTIFICATION_SEND = "notifications:message:send"
     CONTROL_VIEW = "controls:alert:view"  # the data-control alerts of the whole municipality
+    COMPLAINT_VIEW = "complaints:complaint:view"
+    COMPLAINT_HANDLE = "complaints:complaint:handle"  # register, take over, answer, close
+    COMPLAINT_ASSIGN = "complaints:complaint:assign"  # give a complaint to any worker
+    QUEUE_VIEW = "services:queue:view"  # waiting lists and positions
+    QUEUE_MANAGE = "services:queue:manage"  # register, offer a place, admit, postpone, withdraw, remove
 
 
 class Role(StrEnum):
@@ -51,6 +56,8 @@ class NationalRole(StrEnum):
 
 
 P = Permission
+_COMPLAINTS = {P.COMPLAINT_VIEW, P.COMPLAINT_HANDLE}
+_QUEUES = {P.QUEUE_VIEW, P.QUEUE_MANAGE}
 _CASEWORK = {
     P.PERSON_VIEW,
     P.PERSON_CREATE,
@@ -65,9 +72,14 @@ _CASEWORK = {
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.SOCIAL_WORKER: frozenset(_CASEWORK | {P.APPLICATION_VIEW, P.APPLICATION_CREATE}),
+    Role.SOCIAL_WORKER: frozenset(
+        _CASEWORK | _COMPLAINTS | _QUEUES | {P.APPLICATION_VIEW, P.APPLICATION_CREATE}
+    ),
     Role.CASE_MANAGER: frozenset(
-        _CASEWORK | {P.APPLICATION_VIEW, P.APPLICATION_CREATE, P.REPORT_VIEW, P.ACTIVITY_REPORT_VIEW}
+        _CASEWORK
+        | _COMPLAINTS
+        | _QUEUES
+        | {P.APPLICATION_VIEW, P.APPLICATION_CREATE, P.REPORT_VIEW, P.ACTIVITY_REPORT_VIEW}
     ),
     Role.BENEFIT_OFFICER: frozenset(
         _CASEWORK
@@ -81,6 +93,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         | {P.PARAMETER_EDIT}
         | {P.CATALOGUE_EDIT, P.STATUS_EXPORT}
         | {P.CONTROL_VIEW}
+        | _COMPLAINTS
+        | {P.COMPLAINT_ASSIGN}
+        | _QUEUES
     ),
     Role.READONLY_INSTITUTION: frozenset({P.PERSON_VIEW, P.CASE_VIEW, P.STATUS_EXPORT}),
     Role.AUDITOR: frozenset({P.PERSON_VIEW, P.CASE_VIEW, P.APPLICATION_VIEW, P.PAYMENT_VIEW, P.AUDIT_VIEW}),

@@ -29,7 +29,7 @@ import redis
 import structlog
 from periodiq import CronSpec, cron
 
-from workers.actors import controls, housekeeping
+from workers.actors import complaints, controls, housekeeping
 from workers.deps import WorkerDeps
 
 log = structlog.get_logger()
@@ -58,6 +58,8 @@ PERIODIC_JOBS: list[PeriodicJob] = [
         controls.NIGHTLY_CONTROLS, "23 2 * * *", controls.make_nightly_controls, time_limit=120 * _MINUTE_MS
     ),
     PeriodicJob(controls.EXPIRY_REMINDERS, "7 8 * * *", controls.make_expiry_reminders),
+    # Complaint deadlines (near and overdue) in the worker's inbox at the start of the working day.
+    PeriodicJob(complaints.COMPLAINT_REMINDERS, "11 8 * * *", complaints.make_complaint_reminders),
 ]
 
 

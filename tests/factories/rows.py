@@ -40,6 +40,11 @@ _CHECKED_VALUES = {
     ("notification_messages", "channel"): "email",
     ("notification_messages", "status"): "queued",
     ("contact_problems", "channel"): "email",
+    ("complaints", "kind"): "complaint",
+    ("complaints", "channel"): "post",
+    ("complaints", "status"): "registered",
+    ("service_types", "funding"): "municipal",
+    ("service_types", "unit"): "day",
 }
 
 
