@@ -64,6 +64,7 @@ from app.web.routes import (
 from app.web.routes import controls as control_pages
 from app.web.routes import households as household_pages
 from app.web.routes import parameters as parameter_pages
+from app.web.routes import queues as queue_pages
 from app.web.sessions import SessionConfig
 from app.web.state import Resources
 from app.web.templating import setup_environment
@@ -169,6 +170,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             applications_lists.router,
             catalogue.router,
             complaints.router,
+            queue_pages.router,
             complaint_acts.router,
             declarations.router,
             declarations_acts.router,

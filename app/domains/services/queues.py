@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit.service import record_change
 from app.auth.principal import Actor
 from app.domains.cases.access import municipal_today
+from app.domains.people.codes import display_code
 from app.domains.people.models import Person
 from app.domains.services import queue_rules as rules
 from app.domains.services.models import QueueEntry, ServiceType
@@ -302,7 +303,7 @@ async def waiting_list_page(
             entry,
             position,
             f"{people[entry.person_id].first_name} {people[entry.person_id].last_name}",
-            people[entry.person_id].personal_code,
+            display_code(people[entry.person_id].personal_code),
         )
         for entry, position in listed
     ]
@@ -324,3 +325,14 @@ async def lists_overview(session: AsyncSession, actor: Actor) -> list[tuple[Serv
         .order_by(ServiceType.name_lv)
     )
     return [(service, int(n)) for service, n in rows.tuples()]
+
+
+async def list_of_entry(session: AsyncSession, actor: Actor, entry_id: uuid.UUID) -> uuid.UUID:
+    """The service whose list the entry is in; 404 for an unknown entry or another municipality's."""
+    actor.require(Permission.QUEUE_VIEW)
+    service_type_id = await session.scalar(
+        select(QueueEntry.service_type_id).where(QueueEntry.id == entry_id)
+    )
+    if service_type_id is None:
+        raise NotFound(NO_SUCH_ENTRY)
+    return service_type_id
