@@ -53,6 +53,13 @@ class Settings:
     oidc_client_id: str | None = None
     oidc_client_secret: str | None = None
     oidc_redirect_uri: str = "http://127.0.0.1:8000/auth/oidc/callback"
+    # Citizens: the identity broker in front of the national login (design §6); the personal code is
+    # read from the ID token claim named here.
+    citizen_oidc_issuer: str | None = None
+    citizen_oidc_client_id: str | None = None
+    citizen_oidc_client_secret: str | None = None
+    citizen_oidc_redirect_uri: str = "http://127.0.0.1:8000/api/v1/citizen/callback"
+    citizen_oidc_code_claim: str = "personal_code"
     public_url: str = "http://127.0.0.1:8000"
     debug: bool = False
     max_upload_bytes: int = 20 * 1024 * 1024  # documents uploaded to a case file
@@ -127,6 +134,11 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         oidc_client_id=env.get("OIDC_CLIENT_ID") or None,
         oidc_client_secret=env.get("OIDC_CLIENT_SECRET") or None,
         oidc_redirect_uri=env.get("OIDC_REDIRECT_URI", Settings.oidc_redirect_uri),
+        citizen_oidc_issuer=env.get("CITIZEN_OIDC_ISSUER") or None,
+        citizen_oidc_client_id=env.get("CITIZEN_OIDC_CLIENT_ID") or None,
+        citizen_oidc_client_secret=env.get("CITIZEN_OIDC_CLIENT_SECRET") or None,
+        citizen_oidc_redirect_uri=env.get("CITIZEN_OIDC_REDIRECT_URI", Settings.citizen_oidc_redirect_uri),
+        citizen_oidc_code_claim=env.get("CITIZEN_OIDC_CODE_CLAIM", Settings.citizen_oidc_code_claim),
         public_url=env.get("PUBLIC_URL", Settings.public_url),
         debug=_bool(env.get("DEBUG")),
         max_upload_bytes=int(env.get("MAX_UPLOAD_BYTES", str(Settings.max_upload_bytes))),

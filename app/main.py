@@ -58,6 +58,9 @@ from app.web.routes import (
     notification_preferences,
     oidc,
     people,
+    provider_acts,
+    provider_search,
+    providers,
     register,
     status_handover,
 )
@@ -65,6 +68,7 @@ from app.web.routes import controls as control_pages
 from app.web.routes import households as household_pages
 from app.web.routes import parameters as parameter_pages
 from app.web.routes import queues as queue_pages
+from app.web.routes import service_events as service_event_pages
 from app.web.sessions import SessionConfig
 from app.web.state import Resources
 from app.web.templating import setup_environment
@@ -79,6 +83,8 @@ PUBLIC = [
     "^/api/schema",
     "^/auth/oidc/",
     "^/metrics$",
+    "^/public/providers$",  # the public search of the provider register (no personal data)
+    "^/api/v1/providers$",  # the same over the API
 ]
 # Request metrics per route template (not per URL: ids would explode the label space). /metrics is
 # meant for the cluster's scraper; expose it only inside (infra/runbook.md).
@@ -171,7 +177,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             catalogue.router,
             complaints.router,
             queue_pages.router,
+            service_event_pages.router,
             complaint_acts.router,
+            providers.router,
+            provider_acts.router,
+            provider_search.router,
             declarations.router,
             declarations_acts.router,
             health.router,

@@ -38,6 +38,10 @@ class Permission(StrEnum):
     COMPLAINT_ASSIGN = "complaints:complaint:assign"  # give a complaint to any worker
     QUEUE_VIEW = "services:queue:view"  # waiting lists and positions
     QUEUE_MANAGE = "services:queue:manage"  # register, offer a place, admit, postpone, withdraw, remove
+    SERVICE_EVENT_VIEW = "services:event:view"  # service events, deliveries, settlements
+    SERVICE_EVENT_MANAGE = "services:event:manage"  # open, complete steps, record deliveries
+    PROVIDER_VIEW = "providers:registration:view"  # the provider register's applications and registrations
+    PROVIDER_REVIEW = "providers:registration:review"  # receive, review, register, refuse, change, exclude
 
 
 class Role(StrEnum):
@@ -57,7 +61,7 @@ class NationalRole(StrEnum):
 
 P = Permission
 _COMPLAINTS = {P.COMPLAINT_VIEW, P.COMPLAINT_HANDLE}
-_QUEUES = {P.QUEUE_VIEW, P.QUEUE_MANAGE}
+_QUEUES = {P.QUEUE_VIEW, P.QUEUE_MANAGE, P.SERVICE_EVENT_VIEW, P.SERVICE_EVENT_MANAGE}
 _CASEWORK = {
     P.PERSON_VIEW,
     P.PERSON_CREATE,
@@ -80,12 +84,15 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         | _COMPLAINTS
         | _QUEUES
         | {P.APPLICATION_VIEW, P.APPLICATION_CREATE, P.REPORT_VIEW, P.ACTIVITY_REPORT_VIEW}
+        | {P.PROVIDER_VIEW}
     ),
     Role.BENEFIT_OFFICER: frozenset(
         _CASEWORK
         | {P.APPLICATION_VIEW, P.APPLICATION_CREATE, P.APPLICATION_DECIDE, P.PAYMENT_VIEW, P.STATUS_EXPORT}
     ),
-    Role.ACCOUNTANT: frozenset({P.PERSON_VIEW, P.APPLICATION_VIEW, P.PAYMENT_VIEW, P.PAYMENT_RUN}),
+    Role.ACCOUNTANT: frozenset(
+        {P.PERSON_VIEW, P.APPLICATION_VIEW, P.PAYMENT_VIEW, P.PAYMENT_RUN, P.SERVICE_EVENT_VIEW}
+    ),
     Role.HEAD_OF_SERVICE: frozenset(
         _CASEWORK
         | {P.APPLICATION_VIEW, P.APPLICATION_CREATE, P.APPLICATION_DECIDE, P.PAYMENT_VIEW, P.REPORT_VIEW}
@@ -96,9 +103,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         | _COMPLAINTS
         | {P.COMPLAINT_ASSIGN}
         | _QUEUES
+        | {P.PROVIDER_VIEW, P.PROVIDER_REVIEW}
     ),
     Role.READONLY_INSTITUTION: frozenset({P.PERSON_VIEW, P.CASE_VIEW, P.STATUS_EXPORT}),
-    Role.AUDITOR: frozenset({P.PERSON_VIEW, P.CASE_VIEW, P.APPLICATION_VIEW, P.PAYMENT_VIEW, P.AUDIT_VIEW}),
+    Role.AUDITOR: frozenset(
+        {P.PERSON_VIEW, P.CASE_VIEW, P.APPLICATION_VIEW, P.PAYMENT_VIEW, P.AUDIT_VIEW, P.PROVIDER_VIEW}
+    ),
 }
 
 

@@ -29,7 +29,7 @@ import redis
 import structlog
 from periodiq import CronSpec, cron
 
-from workers.actors import complaints, controls, housekeeping
+from workers.actors import complaints, controls, housekeeping, providers
 from workers.deps import WorkerDeps
 
 log = structlog.get_logger()
@@ -60,6 +60,8 @@ PERIODIC_JOBS: list[PeriodicJob] = [
     PeriodicJob(controls.EXPIRY_REMINDERS, "7 8 * * *", controls.make_expiry_reminders),
     # Complaint deadlines (near and overdue) in the worker's inbox at the start of the working day.
     PeriodicJob(complaints.COMPLAINT_REMINDERS, "11 8 * * *", complaints.make_complaint_reminders),
+    # Provider registrations ending within 60 days, to the heads of service.
+    PeriodicJob(providers.PROVIDER_REMINDERS, "13 8 * * *", providers.make_provider_reminders),
 ]
 
 

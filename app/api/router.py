@@ -9,6 +9,16 @@ from litestar import Request, Router
 from app.api.v1.benefit_types import get_benefit_type, list_benefit_types
 from app.api.v1.body import require_json_body
 from app.api.v1.cases import create_entry, get_case, list_entries
+from app.api.v1.citizen import (
+    citizen_access_log,
+    citizen_application,
+    citizen_applications,
+    citizen_decision_document,
+    citizen_me,
+    citizen_queue_entries,
+    citizen_queue_entry,
+    submit,
+)
 from app.api.v1.households import (
     add_member_api,
     create_household_api,
@@ -17,8 +27,10 @@ from app.api.v1.households import (
 )
 from app.api.v1.me import me
 from app.api.v1.persons import create_person, get_person, get_person_access_log, list_persons
+from app.api.v1.providers import search_providers
 from app.api.v1.rate_limit import enforce_rate_limit
 from app.api.v1.statuses import list_assistance_statuses
+from app.auth.citizen import citizen_callback, citizen_login, citizen_logout
 
 
 async def before_api_request(request: Request[Any, Any, Any]) -> None:
@@ -45,6 +57,18 @@ router = Router(
         list_assistance_statuses,
         list_benefit_types,
         get_benefit_type,
+        search_providers,
+        citizen_login,
+        citizen_callback,
+        citizen_logout,
+        citizen_me,
+        citizen_applications,
+        citizen_application,
+        citizen_decision_document,
+        citizen_queue_entries,
+        citizen_queue_entry,
+        citizen_access_log,
+        submit,
     ],
     before_request=before_api_request,
 )

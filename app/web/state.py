@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from app.api.v1.rate_limit import ApiRateLimit
 from app.auth.throttle import LoginThrottle
 from app.config import Settings
+
+if TYPE_CHECKING:  # the limiter reads the citizen's session (app.auth.citizen), which imports app.web
+    from app.api.v1.rate_limit import ApiRateLimit
 
 
 @dataclass

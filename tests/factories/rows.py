@@ -45,6 +45,7 @@ _CHECKED_VALUES = {
     ("complaints", "status"): "registered",
     ("service_types", "funding"): "municipal",
     ("service_types", "unit"): "day",
+    ("provider_registrations", "provider_kind"): "legal_person",
 }
 
 

@@ -92,7 +92,8 @@ def test_the_month_is_units_times_price_with_the_clients_share() -> None:
         (CO_PAYMENT, D("22.97")),
         (PAYER_SHARE, D("68.91")),
     ]
-    assert client.lines[0].params == {"units": "12.5", "price": "7.35", "unit": "hour"}
+    assert client.lines[0].params == {"units": D("12.5"), "price": D("7.35"), "unit": "hour"}
+    assert client.lines[1].params == {"percent": D("25")}
 
 
 def test_a_needy_client_pays_nothing() -> None:

@@ -1,14 +1,15 @@
 """Rate limits of /api/v1: each client may make `limit` requests a minute; the next one is answered 429 with
 `Retry-After` (RFC 9457 problem details, `app/web/errors.py`) until the minute is over.
 
-The client is the signed-in account when there is one (an office behind one address must not share one
-budget), otherwise its address. A fixed one-minute window in Redis — INCR and EXPIRE in one round trip —
-is enough here: it bounds what one client costs, and a burst at a window's edge gets at most twice the
-limit. When Redis cannot answer, the request is let through: the limit protects the service, it must not
-be what takes it down."""
+The client is the signed-in account when there is one — a staff member, or a citizen by personal code (an
+office behind one address must not share one budget) — otherwise its address. A fixed one-minute window
+in Redis (INCR and EXPIRE in one round trip) is enough here: it bounds what one client costs, and a burst
+at a window's edge gets at most twice the limit. When Redis cannot answer, the request is let through: the
+limit protects the service, it must not be what takes it down."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,8 @@ from litestar.exceptions import HTTPException
 from litestar.status_codes import HTTP_429_TOO_MANY_REQUESTS
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
+
+from app.auth.citizen import citizen_of
 
 WINDOW_SECONDS = 60
 
@@ -49,6 +52,9 @@ def client_of(request: Request[Any, Any, Any]) -> str:
     user_id = getattr(user, "user_id", None)
     if user_id is not None:
         return f"user:{user_id}"
+    citizen = citizen_of(request)
+    if citizen is not None:  # hashed: a personal code is not written into Redis keys
+        return f"citizen:{hashlib.sha256(citizen.personal_code.encode()).hexdigest()[:32]}"
     return f"address:{request.client.host if request.client else 'unknown'}"
 
 

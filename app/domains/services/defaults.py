@@ -15,6 +15,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from app.audit.service import record_change
+from app.domains.services.event_rules import STEPS
 from app.domains.services.models import ServiceType
 
 SPSPL_FROM = dt.date(2003, 1, 1)
@@ -52,6 +53,9 @@ def default_rows(tenant_id: uuid.UUID) -> list[dict[str, Any]]:
             "unit": unit,
             "keeps_waiting_list": keeps_list,
             "valid_from": SPSPL_FROM,
+            # Social services are given by a provider (the municipality's own institution or one it buys
+            # from): every default service has the referral step.
+            "steps": list(STEPS),
         }
         for code, name_lv, name_en, funding, unit, keeps_list in DEFAULT_SERVICES
     ]

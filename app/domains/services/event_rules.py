@@ -124,7 +124,7 @@ def settle_month(
             cost,
             "EUR",
             MAK_275,
-            params={"units": str(units.normalize()), "price": str(_cents(price)), "unit": unit},
+            params={"units": units.normalize(), "price": _cents(price), "unit": unit},
         )
     ]
     if needy:
@@ -132,7 +132,9 @@ def settle_month(
         lines.append(Line(NEEDY_FREE, client, "EUR", MAK_275))
     else:
         client = _cents(cost * co_payment_percent / HUNDRED)
-        lines.append(Line(CO_PAYMENT, client, "EUR", MAK_275, params={"percent": str(co_payment_percent)}))
+        lines.append(
+            Line(CO_PAYMENT, client, "EUR", MAK_275, params={"percent": co_payment_percent.normalize()})
+        )
     payer = cost - client
     lines.append(Line(PAYER_SHARE, payer, "EUR", MAK_275))
     return Computation(amount=client, eligible=True, lines=tuple(lines)), payer

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
+    ARRAY,
     Boolean,
     CheckConstraint,
     Date,
@@ -23,7 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models import Base, TenantOwned, Timestamped, Versioned, tenant_fk
@@ -52,6 +53,11 @@ class ServiceType(Versioned, Timestamped, TenantOwned, Base):
     keeps_waiting_list: Mapped[bool] = mapped_column(Boolean, server_default="false")
     valid_from: Mapped[date] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
+    # The steps its service events go through, and the document kinds each step needs (event_rules.py).
+    steps: Mapped[list[str]] = mapped_column(
+        ARRAY(String(20)), server_default="{requested,assessment,decision,delivery,settlement}"
+    )
+    documents: Mapped[dict[str, list[str]]] = mapped_column(JSONB, server_default="{}")
 
 
 class QueueEntry(Versioned, Timestamped, TenantOwned, Base):
@@ -98,3 +104,64 @@ class QueueEntry(Versioned, Timestamped, TenantOwned, Base):
     offer_answer_by: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("app.users.id"))
+
+
+class ServiceEvent(Versioned, Timestamped, TenantOwned, Base):
+    """One person's case of one service (numbered "SP-<year>/<n>"): request → needs assessment → decision →
+    referral → delivery → settlement, the steps its service type uses (event_rules.py). `step` is the
+    step in progress; `completed_at` is set once the last step is done or the request is refused."""
+
+    __tablename__ = "service_events"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "number"),
+        tenant_fk("service_type_id", "service_types"),
+        tenant_fk("person_id", "persons"),
+        CheckConstraint(
+            "step IN ('requested', 'assessment', 'decision', 'referral', 'delivery', 'settlement')",
+            name="step",
+        ),
+        CheckConstraint("outcome IS NULL OR outcome IN ('granted', 'refused')", name="outcome"),
+        CheckConstraint("outcome IS NULL OR reasons IS NOT NULL", name="reasons"),
+        CheckConstraint(
+            "co_payment_percent IS NULL OR (co_payment_percent >= 0 AND co_payment_percent <= 100)",
+            name="co_payment",
+        ),
+        CheckConstraint("units_granted IS NULL OR units_granted > 0", name="units_granted"),
+        Index(None, "tenant_id", "person_id"),
+        Index(None, "tenant_id", "service_type_id", "completed_at"),
+    )
+
+    number: Mapped[str] = mapped_column(String(30))
+    service_type_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    person_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    requested_on: Mapped[date] = mapped_column(Date)
+    step: Mapped[str] = mapped_column(String(20), server_default="requested")
+    documents: Mapped[list[str]] = mapped_column(ARRAY(String(50)), server_default="{}")  # kinds present
+    assessment: Mapped[str | None] = mapped_column(Text)  # the needs found
+    outcome: Mapped[str | None] = mapped_column(String(10))
+    reasons: Mapped[str | None] = mapped_column(Text)
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    units_granted: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))  # a month, in the service's unit
+    co_payment_percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    needy: Mapped[bool] = mapped_column(Boolean, server_default="false")  # at the decision: no co-payment
+    provider_name: Mapped[str | None] = mapped_column(String(300))
+    referred_on: Mapped[date | None] = mapped_column(Date)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("app.users.id"))
+
+
+class ServiceDelivery(Timestamped, TenantOwned, Base):
+    """Units of a service delivered to the person on a day (hours of home care, days in a centre)."""
+
+    __tablename__ = "service_deliveries"
+    __table_args__ = (
+        tenant_fk("event_id", "service_events"),
+        CheckConstraint("units > 0", name="units"),
+        Index(None, "tenant_id", "event_id", "day"),
+    )
+
+    event_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    day: Mapped[date] = mapped_column(Date)
+    units: Mapped[Decimal] = mapped_column(Numeric(8, 2))
+    note: Mapped[str | None] = mapped_column(String(500))
+    recorded_by: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("app.users.id"))

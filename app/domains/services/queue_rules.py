@@ -152,7 +152,7 @@ def changed_positions(
     notices: moving up because someone ahead left is news to the person; the act's own entry is the
     caller's to tell."""
     changed: dict[uuid.UUID, tuple[int | None, int | None]] = {}
-    for entry_id in before.keys() | after.keys():
+    for entry_id in sorted(before.keys() | after.keys()):  # a stable order for the notices
         old = before[entry_id].number if entry_id in before else None
         new = after[entry_id].number if entry_id in after else None
         if old != new:

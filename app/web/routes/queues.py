@@ -80,7 +80,7 @@ async def queue_page(
     return Template(template_name=PAGE, context=await _page_context(db, actor, service_type_id))
 
 
-async def _person_by_code(db: AsyncSession, raw: str, errors: dict[str, list[str]]) -> uuid.UUID | None:
+async def person_by_code(db: AsyncSession, raw: str, errors: dict[str, list[str]]) -> uuid.UUID | None:
     digits = re.sub(r"\D", "", raw)
     if len(digits) != 11:
         errors["personal_code"] = [ENTER_CODE]
@@ -103,7 +103,7 @@ async def register_act(
     values = values_of(data, REGISTER_FIELDS)
     priority = one(data, "priority") == "1"
     errors: dict[str, list[str]] = {}
-    person = await _person_by_code(db, values["personal_code"], errors)
+    person = await person_by_code(db, values["personal_code"], errors)
     registered_on = read_day(values, "registered_on", errors) if values["registered_on"] else None
     try:
         if errors:
