@@ -46,6 +46,7 @@ from app.web.routes import (
     case_entries,
     cases,
     catalogue,
+    citizen_portal,
     complaint_acts,
     complaints,
     decision_documents,
@@ -85,6 +86,7 @@ PUBLIC = [
     "^/metrics$",
     "^/public/providers$",  # the public search of the provider register (no personal data)
     "^/api/v1/providers$",  # the same over the API
+    "^/citizen$",  # the citizen's own page: its own sign-in, never a staff session
 ]
 # Request metrics per route template (not per URL: ids would explode the label space). /metrics is
 # meant for the cluster's scraper; expose it only inside (infra/runbook.md).
@@ -177,6 +179,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             catalogue.router,
             complaints.router,
             queue_pages.router,
+            citizen_portal.router,
             service_event_pages.router,
             complaint_acts.router,
             providers.router,

@@ -184,7 +184,7 @@ def _application_out(lang: str, record: OwnRecord, a: ApplicationView) -> Applic
     )
 
 
-async def _all_applications(request: Request[Any, Any, Any], citizen: Citizen) -> list[ApplicationOut]:
+async def all_applications(request: Request[Any, Any, Any], citizen: Citizen) -> list[ApplicationOut]:
     lang = language_of(request)
     sessions = resources(request).sessions
     items: list[ApplicationOut] = []
@@ -208,7 +208,7 @@ async def _all_applications(request: Request[Any, Any, Any], citizen: Citizen) -
 async def citizen_applications(
     request: Request[Any, Any, Any], citizen: NamedDependency[Citizen]
 ) -> ApplicationsOut:
-    return ApplicationsOut(items=await _all_applications(request, citizen))
+    return ApplicationsOut(items=await all_applications(request, citizen))
 
 
 @get(
@@ -223,7 +223,7 @@ async def citizen_applications(
 async def citizen_application(
     request: Request[Any, Any, Any], citizen: NamedDependency[Citizen], application_id: FromPath[uuid.UUID]
 ) -> ApplicationOut:
-    for item in await _all_applications(request, citizen):
+    for item in await all_applications(request, citizen):
         if item.id == application_id:
             return item
     raise NotFound(NOT_FOUND)
@@ -286,7 +286,7 @@ class QueueEntriesOut(msgspec.Struct):
     items: list[QueueEntryOut]
 
 
-async def _all_queue_entries(request: Request[Any, Any, Any], citizen: Citizen) -> list[QueueEntryOut]:
+async def all_queue_entries(request: Request[Any, Any, Any], citizen: Citizen) -> list[QueueEntryOut]:
     lang = language_of(request)
     sessions = resources(request).sessions
     items: list[QueueEntryOut] = []
@@ -327,7 +327,7 @@ async def _all_queue_entries(request: Request[Any, Any, Any], citizen: Citizen) 
 async def citizen_queue_entries(
     request: Request[Any, Any, Any], citizen: NamedDependency[Citizen]
 ) -> QueueEntriesOut:
-    return QueueEntriesOut(items=await _all_queue_entries(request, citizen))
+    return QueueEntriesOut(items=await all_queue_entries(request, citizen))
 
 
 @get(
@@ -342,7 +342,7 @@ async def citizen_queue_entries(
 async def citizen_queue_entry(
     request: Request[Any, Any, Any], citizen: NamedDependency[Citizen], entry_id: FromPath[uuid.UUID]
 ) -> QueueEntryOut:
-    for item in await _all_queue_entries(request, citizen):
+    for item in await all_queue_entries(request, citizen):
         if item.id == entry_id:
             return item
     raise NotFound(NOT_FOUND)
