@@ -16,7 +16,6 @@ from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app import dates
 from app.auth.principal import Actor
 from app.domains.assistance.parameters import (
     HOUSEHOLD_TYPES,
@@ -36,6 +35,7 @@ from app.errors import InvalidInput
 from app.i18n import N_
 from app.permissions import Permission
 from app.web.htmx import refused
+from app.web.routes.applications_common import read_day
 from app.web.routes.case_forms import Form, dotted, first_error, go_to, today, values_of
 
 PAGE = "parameters/page.html"
@@ -69,17 +69,6 @@ def read_amount(values: dict[str, str], name: str, errors: dict[str, list[str]])
         return Decimal(text.replace(",", "."))
     except InvalidOperation:  # pragma: no cover - the pattern lets only numbers through
         errors[name] = [NOT_AN_AMOUNT]
-        return None
-
-
-def read_day(values: dict[str, str], name: str, errors: dict[str, list[str]]) -> dt.date | None:
-    raw = values.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        return dates.parse_day(raw, bounded=True)
-    except dates.DateError as exc:
-        errors[name] = [str(exc)]
         return None
 
 
