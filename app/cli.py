@@ -82,6 +82,48 @@ def cmd_create_user(args: argparse.Namespace) -> None:
     print(f"user {user.username} ready")
 
 
+def cmd_api_client(args: argparse.Namespace) -> None:
+    """Partner API clients (OAuth2 client credentials). National data the runtime role may only read: the
+    platform administrator manages them here, as the maintenance role. A secret is printed once."""
+    from app.auth import api_clients
+    from app.db import make_sync_engine, sync_session_factory
+    from app.errors import InvalidInput, NotFound
+
+    engine = make_sync_engine(_settings().maint_url())
+    sessions = sync_session_factory(engine)
+    try:
+        with sessions.begin() as s:
+            if args.action == "create":
+                issued = api_clients.create_api_client(
+                    s, name=args.name, scopes=args.scope or [], municipalities=args.tenant or []
+                )
+            elif args.action == "rotate":
+                issued = api_clients.rotate_api_client_secret(s, args.client_id)
+            elif args.action == "disable":
+                api_clients.disable_api_client(s, args.client_id)
+                print(f"API client {args.client_id} disabled; its tokens no longer work")
+                return
+            else:
+                for c in api_clients.api_client_list(s):
+                    state = "active" if c.is_active else "disabled"
+                    rotated = f" rotated {c.rotated_at:%Y-%m-%d}" if c.rotated_at else ""
+                    print(
+                        f"{c.client_id}  {c.name}  scopes={' '.join(c.scopes)}  "
+                        f"municipalities={','.join(c.municipalities)}  {state}  "
+                        f"created {c.created_at:%Y-%m-%d}{rotated}"
+                    )
+                return
+    except InvalidInput as exc:
+        sys.exit(f"atbalsts api-client: {exc.detail}")
+    except NotFound as exc:
+        sys.exit(f"atbalsts api-client: {exc.detail}")
+    finally:
+        engine.dispose()
+    print(f"client_id:     {issued.client_id}")
+    print(f"client_secret: {issued.secret}")
+    print("The secret is shown only now: hand it to the partner over a safe channel.")
+
+
 def _wait_for_signal() -> threading.Event:
     stop = threading.Event()
 
@@ -240,6 +282,19 @@ def build_parser() -> argparse.ArgumentParser:
     user.add_argument("--role", action="append", help="role in that municipality (repeatable)")
     user.add_argument("--national-role", action="append", help="ministry_analyst or platform_admin")
     user.set_defaults(func=cmd_create_user)
+
+    clients = sub.add_parser("api-client", help="partner API clients (OAuth2 client credentials)")
+    actions = clients.add_subparsers(dest="action", required=True)
+    create = actions.add_parser("create", help="a new client; prints its id and secret once")
+    create.add_argument("--name", required=True, help="the partner, e.g. the tax administration")
+    create.add_argument("--scope", action="append", help="scope it may ask for (repeatable): statuses:read")
+    create.add_argument("--tenant", action="append", help="municipality slug it acts for (repeatable)")
+    rotate = actions.add_parser("rotate", help="a new secret; the old one and its tokens stop working")
+    rotate.add_argument("client_id")
+    disable = actions.add_parser("disable", help="the client and its tokens stop working")
+    disable.add_argument("client_id")
+    actions.add_parser("list", help="every client with its scopes and municipalities")
+    clients.set_defaults(func=cmd_api_client)
     return parser
 
 

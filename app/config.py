@@ -49,6 +49,7 @@ class Settings:
     login_max_failures: int = 5
     login_lockout_seconds: int = 15 * 60
     api_rate_limit_per_minute: int = 600  # requests a client may make to /api/v1 in a minute
+    api_token_ttl_seconds: int = 3600  # how long a partner's access token lasts (OAuth2 client credentials)
     oidc_issuer: str | None = None
     oidc_client_id: str | None = None
     oidc_client_secret: str | None = None
@@ -145,4 +146,5 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         api_rate_limit_per_minute=int(
             env.get("API_RATE_LIMIT_PER_MINUTE", str(Settings.api_rate_limit_per_minute))
         ),
+        api_token_ttl_seconds=int(env.get("API_TOKEN_TTL_SECONDS", str(Settings.api_token_ttl_seconds))),
     )

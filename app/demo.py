@@ -196,12 +196,14 @@ def load_demo_data(settings: Settings, *, seed: int = DEMO_SEED) -> DemoSummary:
     # households; each loader skips a municipality that already has its data. Imported here: they import
     # this module.
     from app.demo_assistance import load_demo_assistance
+    from app.demo_assistant_service import load_demo_assistant_service
     from app.demo_cases import load_demo_cases
     from app.demo_households import load_demo_households
 
     created |= any(load_demo_households(settings, seed=seed).values())
     created |= load_demo_cases(settings) > 0
     created |= load_demo_assistance(settings, seed=seed) > 0
+    created |= load_demo_assistant_service(settings) > 0
     return DemoSummary(
         municipalities=tuple(DemoTenant(m.slug, m.name, m.atvk_code, counts[m.slug]) for m in MUNICIPALITIES),
         sign_ins=tuple(_sign_ins()),

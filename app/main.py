@@ -23,6 +23,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.api import health
+from app.api.bearer import ApiAuthMiddleware, openapi_components
 from app.api.router import router as api_router
 from app.api.v1.rate_limit import ApiRateLimit
 from app.auth.throttle import LoginThrottle
@@ -40,12 +41,14 @@ from app.web.routes import (
     applications,
     applications_decide,
     applications_lists,
+    assistant_service_acts,
     audit,
     auth,
     case_acts,
     case_entries,
     cases,
     catalogue,
+    citizen_complaints,
     citizen_portal,
     complaint_acts,
     complaints,
@@ -60,15 +63,18 @@ from app.web.routes import (
     oidc,
     people,
     provider_acts,
+    provider_portal,
     provider_search,
     providers,
     register,
     status_handover,
 )
+from app.web.routes import assistant_service as assistant_service_pages
 from app.web.routes import controls as control_pages
 from app.web.routes import households as household_pages
 from app.web.routes import parameters as parameter_pages
 from app.web.routes import queues as queue_pages
+from app.web.routes import service_catalogue as service_catalogue_pages
 from app.web.routes import service_events as service_event_pages
 from app.web.sessions import SessionConfig
 from app.web.state import Resources
@@ -87,6 +93,8 @@ PUBLIC = [
     "^/public/providers$",  # the public search of the provider register (no personal data)
     "^/api/v1/providers$",  # the same over the API
     "^/citizen$",  # the citizen's own page: its own sign-in, never a staff session
+    "^/citizen/",  # … and the citizen's complaint form
+    "^/provider(/|$)",  # the provider's own pages, signed in the citizen's way
 ]
 # Request metrics per route template (not per URL: ids would explode the label space). /metrics is
 # meant for the cluster's scraper; expose it only inside (infra/runbook.md).
@@ -139,6 +147,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     session_auth = SessionAuth[Any, Any](
         retrieve_user_handler=retrieve_actor,
+        # Staff sessions, and on /api/ partner systems' bearer tokens (app/api/bearer.py).
+        authentication_middleware_class=ApiAuthMiddleware,
         session_backend_config=SessionConfig(
             key="atbalsts_session",
             secure=settings.cookie_secure,
@@ -180,7 +190,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
             complaints.router,
             queue_pages.router,
             citizen_portal.router,
+            citizen_complaints.router,
+            provider_portal.router,
             service_event_pages.router,
+            service_catalogue_pages.router,
+            assistant_service_pages.router,
+            assistant_service_acts.router,
             complaint_acts.router,
             providers.router,
             provider_acts.router,
@@ -204,8 +219,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             cookie_secure=settings.cookie_secure,
             cookie_samesite="lax",
             # /language only sets a display preference, and must work from pages no route matched (a 404
-            # page is rendered without the CSRF middleware, so it has no token to send).
-            exclude=["^/health/", "^/language$"],
+            # page is rendered without the CSRF middleware, so it has no token to send). /api/v1 has its
+            # own check with these settings, which lets partners' bearer requests through
+            # (app/api/bearer.py: ApiCSRFMiddleware).
+            exclude=["^/health/", "^/language$", "^/api/v1/"],
         ),
         template_config=TemplateConfig(
             directory=WEB / "templates",
@@ -228,6 +245,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 )
             ],
             description="E-services and partner API of the Atbalsts social-services platform.",
+            components=openapi_components(),
         ),
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[PROMETHEUS.middleware],

@@ -11,6 +11,7 @@ from app.domains.controls import models as _controls  # noqa: F401
 from app.domains.households import models as _households  # noqa: F401
 from app.domains.people import models as _people  # noqa: F401
 from app.domains.providers import models as _providers  # noqa: F401
+from app.domains.services import assistant_models as _assistant_service  # noqa: F401
 from app.domains.services import models as _services  # noqa: F401
 from app.models import Base
 from app.notifications import inbox_models as _inbox  # noqa: F401

@@ -40,6 +40,8 @@ class Permission(StrEnum):
     QUEUE_MANAGE = "services:queue:manage"  # register, offer a place, admit, postpone, withdraw, remove
     SERVICE_EVENT_VIEW = "services:event:view"  # service events, deliveries, settlements
     SERVICE_EVENT_MANAGE = "services:event:manage"  # open, complete steps, record deliveries
+    ASSISTANT_VIEW = "services:assistant:view"  # assistant service (MK 316): grants, assistants, reports
+    ASSISTANT_MANAGE = "services:assistant:manage"  # request, assess, decide, assistants, monthly reports
     PROVIDER_VIEW = "providers:registration:view"  # the provider register's applications and registrations
     PROVIDER_REVIEW = "providers:registration:review"  # receive, review, register, refuse, change, exclude
 
@@ -61,7 +63,8 @@ class NationalRole(StrEnum):
 
 P = Permission
 _COMPLAINTS = {P.COMPLAINT_VIEW, P.COMPLAINT_HANDLE}
-_QUEUES = {P.QUEUE_VIEW, P.QUEUE_MANAGE, P.SERVICE_EVENT_VIEW, P.SERVICE_EVENT_MANAGE}
+_ASSISTANT_SERVICE = {P.ASSISTANT_VIEW, P.ASSISTANT_MANAGE}  # with the service events' permissions
+_QUEUES = {P.QUEUE_VIEW, P.QUEUE_MANAGE, P.SERVICE_EVENT_VIEW, P.SERVICE_EVENT_MANAGE} | _ASSISTANT_SERVICE
 _CASEWORK = {
     P.PERSON_VIEW,
     P.PERSON_CREATE,
@@ -92,6 +95,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     Role.ACCOUNTANT: frozenset(
         {P.PERSON_VIEW, P.APPLICATION_VIEW, P.PAYMENT_VIEW, P.PAYMENT_RUN, P.SERVICE_EVENT_VIEW}
+        | {P.ASSISTANT_VIEW}
     ),
     Role.HEAD_OF_SERVICE: frozenset(
         _CASEWORK

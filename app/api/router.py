@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar import Request, Router
 
+from app.api.bearer import ApiCSRFMiddleware, require_partner_scope
 from app.api.v1.benefit_types import get_benefit_type, list_benefit_types
 from app.api.v1.body import require_json_body
 from app.api.v1.cases import create_entry, get_case, list_entries
@@ -26,7 +27,14 @@ from app.api.v1.households import (
     get_person_household,
 )
 from app.api.v1.me import me
+from app.api.v1.oauth import issue_access_token
 from app.api.v1.persons import create_person, get_person, get_person_access_log, list_persons
+from app.api.v1.provider_applications import (
+    change_provider_application,
+    get_provider_application,
+    list_provider_applications,
+    submit_provider_application,
+)
 from app.api.v1.providers import search_providers
 from app.api.v1.rate_limit import enforce_rate_limit
 from app.api.v1.statuses import list_assistance_statuses
@@ -58,6 +66,10 @@ router = Router(
         list_benefit_types,
         get_benefit_type,
         search_providers,
+        submit_provider_application,
+        list_provider_applications,
+        get_provider_application,
+        change_provider_application,
         citizen_login,
         citizen_callback,
         citizen_logout,
@@ -69,6 +81,11 @@ router = Router(
         citizen_queue_entry,
         citizen_access_log,
         submit,
+        issue_access_token,
     ],
     before_request=before_api_request,
+    # Partners (bearer tokens) reach only the operations that name one of their scopes; the CSRF check
+    # of the API lets bearer requests through (app/api/bearer.py).
+    guards=[require_partner_scope],
+    middleware=[ApiCSRFMiddleware],
 )

@@ -55,6 +55,9 @@ ACTION_LABELS: dict[str, str] = {
     "admin:membership:change-roles": N_("Roles changed"),
     "admin:membership:revoke": N_("Removed from the municipality"),
     "admin:user:create": N_("Staff account created"),
+    "admin:api-client:grant": N_("API client given access to the municipality"),
+    "admin:api-client:rotate": N_("API client's secret replaced"),
+    "admin:api-client:disable": N_("API client disabled"),
 }
 
 ENTITY_LABELS: dict[str, str] = {
@@ -72,6 +75,7 @@ ENTITY_LABELS: dict[str, str] = {
     "register_entry": N_("Register entry"),
     "user": N_("Staff account"),
     "membership": N_("Roles in the municipality"),
+    "api_client": N_("API client"),
 }
 
 FIELD_LABELS: dict[str, str] = {

@@ -24,6 +24,8 @@ class ChangeLog(TenantOwned, Base):
 
     occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     actor_user_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    # A partner system acting through the API (app.api_clients; no staff user): who handed what over.
+    actor_client_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     action: Mapped[str] = mapped_column(String(100))  # typed event name, e.g. "people:person:create"
     entity_type: Mapped[str] = mapped_column(String(100))
     entity_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))

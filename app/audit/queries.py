@@ -39,7 +39,7 @@ from sqlalchemy.orm import aliased
 
 from app.audit.labels import USER_ID_FIELDS
 from app.audit.models import AccessLog, ChangeLog
-from app.auth.models import Membership, User
+from app.auth.models import ApiClient, Membership, User
 from app.auth.principal import Actor
 from app.documents.models import Document, RegisterEntry
 from app.domains.cases.access import hidden_from
@@ -75,6 +75,7 @@ class ChangeEntry:
     user_names: Mapping[uuid.UUID, str]  # staff the snapshots name, where connected to this municipality
     # A restricted case's row the reader may not see: no entity id, snapshots or names (all empty).
     restricted: bool = False
+    actor_client_name: str | None = None  # a partner system that acted through the API
 
 
 @dataclass(frozen=True)
@@ -258,8 +259,10 @@ async def change_log_page(
             ChangeLog.entity_id,
             ChangeLog.before,
             ChangeLog.after,
+            ApiClient.name.label("client_name"),
         )
         .outerjoin(User, User.id == ChangeLog.actor_user_id)
+        .outerjoin(ApiClient, ApiClient.id == ChangeLog.actor_client_id)
         .where(ChangeLog.tenant_id == _tenant(session))
     )
     stmt = _newest_first(
@@ -292,6 +295,7 @@ async def change_log_page(
             after=None if r.id in restricted else r.after,
             user_names={u: names[u] for u in mentioned.get(r.id, ()) if u in names},
             restricted=r.id in restricted,
+            actor_client_name=r.client_name,
         )
         for r in found
     ]

@@ -45,9 +45,16 @@ def record_change(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> ChangeLog:
+    """One change-log row. In a request of a partner system (`session.info["api_client_id"]`, set by the
+    unit of work from the principal), the row names that API client as the actor; the partner's
+    `Actor.user_id` is the client's id, not a user, so it is not written as one."""
+    client = session.info.get("api_client_id")
+    if client is not None and actor_user_id == client:
+        actor_user_id = None
     entry = ChangeLog(
         tenant_id=_tenant(session),
         actor_user_id=actor_user_id,
+        actor_client_id=client,
         action=action,
         entity_type=entity_type,
         entity_id=entity_id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
+from app.auth.scopes import permissions_for_scopes
 from app.errors import Forbidden
 from app.i18n import N_
 from app.permissions import Permission, permissions_for
@@ -19,7 +20,22 @@ class TenantChoice:
 
 
 @dataclass(frozen=True)
+class ApiClientRef:
+    """A partner system authenticated by an access token (`app/api/bearer.py`)."""
+
+    id: uuid.UUID  # app.api_clients.id
+    client_id: str  # the public client identifier
+    name: str
+    scopes: frozenset[str]
+
+
+@dataclass(frozen=True)
 class Actor:
+    """Staff member in one municipality, or (with `api_client`) a partner system acting for one through
+    the API. A partner has no user account: its `user_id` is the client's id (ids are UUIDv7 of separate
+    tables, never a user's), its permissions are exactly those of its token's scopes, and the change log
+    records it as the acting client (`app/audit/service.py: record_change`)."""
+
     user_id: uuid.UUID
     username: str
     full_name: str
@@ -30,6 +46,7 @@ class Actor:
     memberships: tuple[TenantChoice, ...] = ()
     locale: str = "lv"
     permissions: frozenset[Permission] = field(default_factory=frozenset)
+    api_client: ApiClientRef | None = None
 
     @classmethod
     def build(
@@ -60,6 +77,19 @@ class Actor:
             memberships=memberships,
             locale=locale,
             permissions=permissions_for(roles),
+        )
+
+    @classmethod
+    def for_api_client(cls, client: ApiClientRef, municipality: TenantChoice) -> Actor:
+        return cls(
+            user_id=client.id,
+            username=f"api-client:{client.client_id}",
+            full_name=client.name,
+            tenant_id=municipality.tenant_id,
+            tenant_name=municipality.name,
+            memberships=(municipality,),
+            permissions=permissions_for_scopes(client.scopes),
+            api_client=client,
         )
 
     def can(self, permission: Permission) -> bool:

@@ -51,6 +51,10 @@ STAFF_TITLES: dict[str, str] = {
     "place_offered": N_("%(recipient_name)s was offered a place: %(place_name)s"),
     "complaint_deadline_near": N_("Complaint No. %(complaint_number)s is due on %(deadline)s"),
     "complaint_overdue": N_("Complaint No. %(complaint_number)s is overdue (due %(deadline)s)"),
+    "complaint_received": N_("No. %(complaint_number)s received through the e-services: %(subject)s"),
+    "provider_application_received": N_(
+        "Provider application No. %(registration_number)s received: %(provider_name)s"
+    ),
     "provider_registration_expiring": N_(
         "Provider registration No. %(registration_number)s expires on %(expires_on)s"
     ),

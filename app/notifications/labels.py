@@ -15,6 +15,8 @@ EVENT_LABELS: dict[str, str] = {
     "place_offered": N_("Place offered"),
     "complaint_deadline_near": N_("Complaint deadline near"),
     "complaint_overdue": N_("Complaint overdue"),
+    "complaint_received": N_("Submission received through the e-services"),
+    "provider_application_received": N_("Provider application received through the e-services"),
     "provider_registration_expiring": N_("Provider registration expiring"),
     "decision_pdf_ready": N_("Decision document ready"),
     "staff_notice": N_("Notice to a staff member"),

@@ -49,6 +49,7 @@ DETAILS = {
     413: N_("The request is too large."),
     415: N_("The request body has a media type this address does not accept."),
     429: N_("Too many requests. Try again later."),
+    503: N_("The service is briefly unavailable. Try again in a minute."),
 }
 
 
@@ -167,8 +168,9 @@ def handle_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response
     headers = {k: v for k, v in (exc.headers or {}).items()}
     if _is_api(request):
         # The framework's own details are English internals ("no session data found"): say it in the
-        # reader's language instead.
-        detail = gettext(language_of(request), DETAILS[status]) if status in DETAILS else None
+        # reader's language instead; our own refusals carry their message (`problem_detail`).
+        message = getattr(exc, "problem_detail", None) or DETAILS.get(status)
+        detail = gettext(language_of(request), message) if message else None
         return problem(request, status, detail, headers=headers)
     return _html(request, status, None)
 

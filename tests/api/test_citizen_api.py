@@ -4,6 +4,7 @@ idempotency keys."""
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import datetime as dt
 import uuid
@@ -22,7 +23,7 @@ from app.config import Settings
 from app.db import sync_tenant_uow
 from app.documents.models import Document, DocumentContent
 from app.domains.benefits.models import Application, Decision
-from app.domains.complaints.models import Complaint
+from app.domains.complaints.models import Complaint, ComplaintAttachment
 from app.domains.services.models import QueueEntry, ServiceType
 from app.main import create_app
 from app.tenants.models import Tenant
@@ -474,3 +475,97 @@ def test_no_complaint_is_stored_for_a_refused_request(
     assert client.post("/api/v1/citizen/complaints", json={**body, "anonymous": True}).status_code == 422
     with sync_tenant_uow(rw_sessions, tenant_a) as s:
         assert s.scalar(select(func.count()).select_from(Complaint)) == before
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def test_files_sent_with_a_complaint_are_kept_with_it_and_listed_on_the_receipt(
+    app_client: TestClient[Any], rw_sessions: sessionmaker[Session], tenant_a: uuid.UUID
+) -> None:
+    client = with_csrf(app_client)
+    subject = f"Ar pielikumu {uuid.uuid4().hex[:6]}"
+    body = {
+        "municipality": _atvk(rw_sessions, tenant_a),
+        "kind": "suggestion",
+        "subject": subject,
+        "text": "Skat. pielikumu.",
+        "anonymous": True,
+        "attachments": [
+            {"filename": "foto.png", "content_base64": _b64(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)},
+            {"filename": "../../kvīts.pdf", "content_base64": _b64(PDF_BYTES)},
+        ],
+    }
+    answer = client.post("/api/v1/citizen/complaints", json=body)
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["attachments"] == ["foto.png", "kvīts.pdf"]
+    [row] = _complaints(rw_sessions, tenant_a, subject)
+    with sync_tenant_uow(rw_sessions, tenant_a) as s:
+        files = s.execute(
+            select(
+                ComplaintAttachment.filename, ComplaintAttachment.content_type, ComplaintAttachment.content
+            )
+            .where(ComplaintAttachment.complaint_id == row.id)
+            .order_by(ComplaintAttachment.position)
+        ).all()
+    assert [(f[0], f[1]) for f in files] == [("foto.png", "image/png"), ("kvīts.pdf", "application/pdf")]
+    assert files[1][2] == PDF_BYTES
+
+
+@pytest.mark.parametrize(
+    ("attachments", "field"),
+    [
+        ([{"filename": "a.exe", "content_base64": _b64(b"MZ\x90\x00" + bytes(range(256)))}], "attachments.0"),
+        ([{"filename": "a.pdf", "content_base64": "%%% nav base64 %%%"}], "attachments.0"),
+        (
+            [
+                {"filename": "a.pdf", "content_base64": _b64(PDF_BYTES)},
+                {"filename": "b.pdf", "content_base64": _b64(b"%PDF-1.7\n" + b"x" * (5 * 1024 * 1024))},
+            ],
+            "attachments.1",
+        ),
+        ([{"filename": "tukšs.pdf", "content_base64": ""}], "attachments.0"),
+    ],
+    ids=["wrong-type", "not-base64", "over-5-MB", "empty"],
+)
+def test_a_refused_attachment_is_422_naming_the_file_and_nothing_is_kept(
+    app_client: TestClient[Any],
+    rw_sessions: sessionmaker[Session],
+    tenant_a: uuid.UUID,
+    attachments: list[dict[str, str]],
+    field: str,
+) -> None:
+    client = with_csrf(app_client)
+    subject = f"Slikts pielikums {uuid.uuid4().hex[:6]}"
+    body = {
+        "municipality": _atvk(rw_sessions, tenant_a),
+        "kind": "complaint",
+        "subject": subject,
+        "text": "Teksts.",
+        "anonymous": True,
+        "attachments": attachments,
+    }
+    answer = client.post("/api/v1/citizen/complaints", json=body, headers={"Accept-Language": "lv"})
+    assert answer.status_code == 422, answer.text
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    assert field in {e["field"] for e in answer.json()["errors"]}
+    assert _complaints(rw_sessions, tenant_a, subject) == []
+
+
+def test_more_than_five_attachments_is_422(
+    app_client: TestClient[Any], rw_sessions: sessionmaker[Session], tenant_a: uuid.UUID
+) -> None:
+    client = with_csrf(app_client)
+    one = {"filename": "a.pdf", "content_base64": _b64(PDF_BYTES)}
+    body = {
+        "municipality": _atvk(rw_sessions, tenant_a),
+        "kind": "complaint",
+        "subject": "Daudz failu",
+        "text": "Teksts.",
+        "anonymous": True,
+        "attachments": [one] * 6,
+    }
+    answer = client.post("/api/v1/citizen/complaints", json=body)
+    assert answer.status_code == 422
+    assert "attachments" in {e["field"] for e in answer.json()["errors"]}

@@ -53,12 +53,21 @@ _ERRORS = {
     ("get", "/api/v1/citizen/decisions/{decision_id}/document"): {401, 404},
     ("get", "/api/v1/citizen/queue-entries"): {401},
     ("get", "/api/v1/citizen/access-log"): {401},
-    ("post", "/api/v1/citizen/complaints"): {400, 401, 403, 409, 415, 422},
+    ("post", "/api/v1/citizen/complaints"): {400, 401, 403, 409, 413, 415, 422},
+    ("post", "/api/v1/provider-applications"): {400, 401, 403, 409, 415, 422},
+    ("get", "/api/v1/provider-applications"): {401},
+    ("get", "/api/v1/provider-applications/{registration_id}"): {401, 404},
+    ("patch", "/api/v1/provider-applications/{registration_id}"): {400, 401, 403, 404, 409, 415, 422},
+    ("post", "/api/v1/oauth/token"): {400, 401},  # errors per RFC 6749 §5.2 (OAUTH_OPERATIONS)
 }
 # Every operation may also be rate-limited (429 with Retry-After).
 DOCUMENTED_ERRORS = {operation: codes | {429} for operation, codes in _ERRORS.items()}
 # The operations anyone may call without signing in (listed in PUBLIC, app/main.py).
 PUBLIC_OPERATIONS = {("get", "/api/v1/providers")}
+# The OAuth2 token endpoint: its 400 and 401 are the RFC's `{"error": …}` JSON, which OAuth2 client
+# libraries read (app/api/v1/oauth.py); only its 429 is problem details.
+OAUTH_OPERATIONS = {("post", "/api/v1/oauth/token")}
+OAUTH_ERROR_REF = {"$ref": "#/components/schemas/OAuthErrorOut"}
 
 
 @pytest.fixture
@@ -95,7 +104,13 @@ def test_every_operation_documents_its_errors_as_problem_details(openapi) -> Non
         for code in found[(method, path)]:
             response = operation["responses"][str(code)]
             assert response["description"], (method, path, code)
+            if (method, path) in OAUTH_OPERATIONS and code != 429:
+                assert response["content"] == {"application/json": {"schema": OAUTH_ERROR_REF}}
+                continue
             assert response["content"] == {PROBLEM_JSON: {"schema": PROBLEM_REF}}, (method, path, code)
+        if (method, path) in OAUTH_OPERATIONS:
+            assert 429 in found[(method, path)]
+            continue
         if (method, path) not in PUBLIC_OPERATIONS:
             assert 401 in found[(method, path)], "every API call needs a signed-in user"
         assert 429 in found[(method, path)], "every API call is rate-limited"
@@ -120,7 +135,7 @@ def test_no_operation_documents_litestars_default_error_shape(openapi) -> None:
         assert not {"status_code", "extra"} <= set(node.get("properties", {})), node
     for method, path, operation in _operations(openapi):
         for code, response in operation["responses"].items():
-            if int(code) >= 400:
+            if int(code) >= 400 and not ((method, path) in OAUTH_OPERATIONS and code in {"400", "401"}):
                 assert "application/json" not in response.get("content", {}), (method, path, code)
 
 

@@ -10,6 +10,8 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import pytest
 import uvicorn
@@ -28,17 +30,13 @@ class _ThreadedServer(uvicorn.Server):
         pass
 
 
-@pytest.fixture(scope="session")
-def live_server(settings: Settings) -> Iterator[str]:
-    """The app on http://127.0.0.1:<free port>; shut down (lifespan included) after the session."""
-    port = free_port()
+@contextmanager
+def serving(app: Any, port: int | None = None) -> Iterator[str]:
+    """`app` on http://127.0.0.1:<port> (a free one by default) in a background thread, lifespan
+    included, until the block ends."""
+    port = port or free_port()
     config = uvicorn.Config(
-        create_app(settings),
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        lifespan="on",
-        access_log=False,
+        app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", access_log=False
     )
     server = _ThreadedServer(config)
     thread = threading.Thread(target=server.run, name="e2e-uvicorn", daemon=True)
@@ -54,6 +52,13 @@ def live_server(settings: Settings) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(15)
+
+
+@pytest.fixture(scope="session")
+def live_server(settings: Settings) -> Iterator[str]:
+    """The app on http://127.0.0.1:<free port>; shut down (lifespan included) after the session."""
+    with serving(create_app(settings)) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ import uuid
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.audit.models import ChangeLog
@@ -23,6 +23,7 @@ from app.domains.services.queues import (
     NO_SUCH_SERVICE,
     PLACE_NEEDED,
     PRIORITY_REASON,
+    SERVICE_ENDED,
     STALE,
     change_entry,
     register_entry,
@@ -206,8 +207,12 @@ def test_refused_changes_leave_the_entry_as_it_was(
 def test_bad_registrations_write_nothing(settings, rw_sessions, tenant_a, ground) -> None:
     anna = ground["people"][0]
     plain = service_type(rw_sessions, tenant_a, keeps_list=False)
+    ended = service_type(rw_sessions, tenant_a)
+    with sync_tenant_uow(rw_sessions, tenant_a) as s:
+        s.execute(update(ServiceType).where(ServiceType.id == ended).values(valid_to=dt.date(2021, 12, 31)))
     cases = [
         ({"person_id": anna, "service_type_id": plain}, "service_type_id", NO_SUCH_SERVICE),
+        ({"person_id": anna, "service_type_id": ended}, "service_type_id", SERVICE_ENDED),
         (
             {"person_id": anna, "service_type_id": ground["service"], "priority": True},
             "priority_reason",

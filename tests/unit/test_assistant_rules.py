@@ -17,12 +17,16 @@ from app.domains.services.assistant_rules import (
     NOT_ELIGIBLE_ADULT,
     NOT_ELIGIBLE_CHILD,
     OVER_GRANT,
+    PAY_HOURS,
+    PAY_RATE,
+    PAY_TOTAL,
     UNKNOWN_PURPOSE,
     Applicant,
     check_report,
     eligibility,
     grant_period,
     month_pay,
+    month_pay_explained,
     monthly_hours,
 )
 
@@ -93,3 +97,15 @@ def test_the_monthly_report_within_the_grant() -> None:
 def test_the_months_pay_at_the_hourly_rate() -> None:
     assert month_pay(D("79.5"), D("4.50")) == D("357.75")
     assert month_pay(D("12.25"), D("4.55")) == D("55.74")  # 55.7375 rounded half up
+
+
+def test_the_months_pay_with_its_explanation() -> None:
+    pay = month_pay_explained(D("12.25"), D("4.55"))
+    assert (pay.amount, pay.eligible) == (D("55.74"), True)
+    assert [(line.label, line.value, line.unit) for line in pay.lines] == [
+        (PAY_HOURS, D("12.25"), "h"),
+        (PAY_RATE, D("4.55"), "EUR"),
+        (PAY_TOTAL, D("55.74"), "EUR"),
+    ]
+    # Stored as JSON and read back, the amounts are Decimals again (the hours a string of a number).
+    assert [line["value"] for line in pay.as_json()] == ["12.25", "4.55", "55.74"]

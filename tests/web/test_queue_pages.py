@@ -137,3 +137,72 @@ def test_without_the_permission_or_in_another_municipality(client, rw_sessions, 
     create_staff(rw_sessions, {tenant_b: ["social_worker"]}, username=stranger, full_name="Jānis Vanags")
     as_(client, stranger)
     assert client.get(f"/queues/{ground['service']}").status_code == 404
+
+
+def _registered_provider(
+    rw_sessions, tenant, name: str, services: list[str], valid_until: dt.date
+) -> uuid.UUID:
+    from app.domains.providers.models import ProviderRegistration
+
+    with sync_tenant_uow(rw_sessions, tenant) as s:
+        row = ProviderRegistration(
+            tenant_id=tenant,
+            number=f"SPR-2026/{uuid.uuid4().int % 100000:05d}",
+            provider_name=name,
+            provider_kind="legal_person",
+            provider_code="40003000001",
+            service_types=services,
+            addresses=["Rīgas iela 1"],
+            submitted_on=dt.date(2026, 1, 5),
+            status="registered",
+            decided_on=dt.date(2026, 1, 10),
+            valid_from=dt.date(2026, 1, 10),
+            valid_until=valid_until,
+        )
+        s.add(row)
+        s.flush()
+        return row.id
+
+
+def test_a_providers_own_waiting_list(client, rw_sessions, tenant_a, ground) -> None:
+    today = dt.date.today()
+    gadiba = _registered_provider(
+        rw_sessions, tenant_a, "SIA Gādība", ["aprūpe mājās"], today.replace(year=today.year + 1)
+    )
+    lapsed = _registered_provider(
+        rw_sessions, tenant_a, "SIA Vecā", ["Aprūpe mājās"], today - dt.timedelta(days=1)
+    )
+    other = _registered_provider(
+        rw_sessions, tenant_a, "SIA Cits", ["Dienas centrs"], today.replace(year=today.year + 1)
+    )
+    as_(client, ground["users"]["social_worker"])
+    path = f"/queues/{ground['service']}"
+    page = client.get(path).text
+    tabs = re.findall(r'data-testid="list-tab"[^>]*>([^<]+)</a>', page)
+    assert tabs == ["Pašvaldības saraksts (0)", "SIA Gādība (0)"]  # not the lapsed one, not another service's
+
+    for refused_provider in (str(lapsed), str(other), "nav-id"):
+        refused = client.post(
+            path,
+            data={
+                "_csrf_token": token(client),
+                "personal_code": ground["anna"],
+                "provider": refused_provider,
+            },
+            headers=HX,
+        )
+        assert refused.status_code == 422, refused_provider
+        assert "Izvēlieties šim pakalpojumam reģistrētu sniedzēju" in refused.text
+
+    for provider in (str(gadiba), ""):  # Anna may wait for the provider's places and the municipality's
+        made = client.post(
+            path,
+            data={"_csrf_token": token(client), "personal_code": ground["anna"], "provider": provider},
+            headers=HX,
+        )
+        assert made.status_code == 200, made.text
+    assert made.headers["hx-redirect"] == path
+    provider_page = client.get(f"{path}?provider={gadiba}").text
+    assert "SIA Gādība" in provider_page and provider_page.count('data-testid="queue-entry"') == 1
+    tabs = re.findall(r'data-testid="list-tab"[^>]*>([^<]+)</a>', provider_page)
+    assert tabs == ["Pašvaldības saraksts (1)", "SIA Gādība (1)"]

@@ -8,6 +8,8 @@ lookup by the personal code, then reads bound to each municipality and narrowed 
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import hashlib
 import uuid
@@ -18,11 +20,11 @@ import msgspec
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotAuthorizedException
-from litestar.params import FromPath, HeaderParameter, JSONBody
+from litestar.params import FromPath, JSONBody
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.api.v1.idempotency import HEADER, Answer, once
+from app.api.v1.idempotency import IdempotencyKey, created_once
 from app.api.v1.responses import ProblemOperation, problems
 from app.auth.citizen import Citizen, citizen_of, provide_citizen
 from app.documents import rules as document_rules
@@ -39,6 +41,7 @@ from app.domains.citizen.records import (
     own_queue_entries,
     tenant_reader,
 )
+from app.domains.complaints.queries import attachment_names
 from app.domains.complaints.service import register
 from app.domains.services import queue_rules
 from app.errors import InvalidInput, NotFound
@@ -273,6 +276,9 @@ class QueueEntryOut(msgspec.Struct):
     id: uuid.UUID
     municipality: str
     service: str
+    provider: Annotated[
+        str | None, msgspec.Meta(description="The provider whose list it is; null: the municipality's own.")
+    ]
     registered_at: dt.datetime
     state: str
     state_label: str
@@ -300,6 +306,7 @@ async def all_queue_entries(request: Request[Any, Any, Any], citizen: Citizen) -
                     id=q.id,
                     municipality=record.municipality,
                     service=q.service_en if lang == "en" else q.service_lv,
+                    provider=q.provider_name,
                     registered_at=q.registered_at,
                     state=q.state,
                     state_label=gettext(lang, queue_rules.STATE_LABELS.get(q.state, q.state)),
@@ -418,6 +425,20 @@ class SubmissionIn(msgspec.Struct, forbid_unknown_fields=True):
         ]
         | None
     ) = None
+    attachments: Annotated[
+        list[AttachmentIn], msgspec.Meta(max_length=5, description="Files sent along, at most 5.")
+    ] = msgspec.field(default_factory=list)
+
+
+class AttachmentIn(msgspec.Struct):
+    filename: Annotated[str, msgspec.Meta(max_length=255, description="The file's name, e.g. `receipt.pdf`.")]
+    content_base64: Annotated[
+        str,
+        msgspec.Meta(
+            description="The file's bytes in base64 (RFC 4648). At most 5 MB each; PDF, JPEG, PNG, DOCX, "
+            "XLSX, ODT or plain text, recognised by content."
+        ),
+    ]
 
 
 class ReceiptOut(msgspec.Struct):
@@ -428,9 +449,10 @@ class ReceiptOut(msgspec.Struct):
     kind: str
     received_on: dt.date
     answer_due_on: dt.date
+    attachments: Annotated[list[str], msgspec.Meta(description="The names the attached files were kept as.")]
 
 
-async def _tenant(db: AsyncSession, key: str | None) -> Tenant:
+async def chosen_municipality(db: AsyncSession, key: str | None) -> Tenant:
     key = (key or "").strip()
     if not key:
         raise InvalidInput({"municipality": [NO_MUNICIPALITY]})
@@ -440,10 +462,81 @@ async def _tenant(db: AsyncSession, key: str | None) -> Tenant:
     return tenant
 
 
-def _client(request: Request[Any, Any, Any], citizen: Citizen | None) -> str:
+NOT_BASE64 = N_("The file's content is not valid base64.")
+MAX_BODY = 40 * 1024 * 1024  # five attachments of 5 MB in base64, and the text
+
+
+def _decode(attachments: list[AttachmentIn]) -> tuple[list[tuple[str | None, bytes]], dict[str, list[str]]]:
+    """The attached files' bytes; messages for the ones whose content is not base64."""
+    files: list[tuple[str | None, bytes]] = []
+    errors: dict[str, list[str]] = {}
+    for n, a in enumerate(attachments):
+        try:
+            files.append((a.filename, base64.b64decode(a.content_base64, validate=True)))
+        except (binascii.Error, ValueError):
+            errors[f"attachments.{n}"] = [NOT_BASE64]
+    return files, errors
+
+
+def client_key(request: Request[Any, Any, Any], citizen: Citizen | None) -> str:
     if citizen is not None:
         return "citizen:" + hashlib.sha256(citizen.personal_code.encode()).hexdigest()
     return f"address:{request.client.host if request.client else 'unknown'}"
+
+
+async def file_submission(
+    request: Request[Any, Any, Any],
+    citizen: Citizen | None,
+    *,
+    municipality: str | None,
+    kind: str | None,
+    subject: str | None,
+    text: str | None,
+    anonymous: bool,
+    contact: str | None,
+    attachments: list[tuple[str | None, bytes]],
+    unreadable: dict[str, list[str]],
+) -> ReceiptOut:
+    """Registers a citizen's complaint, submission or suggestion in the chosen municipality as received
+    through the e-service today, named after the signed-in citizen unless anonymous; one transaction."""
+    res = resources(request)
+    async with res.sessions() as db:
+        tenant = await chosen_municipality(db, municipality)
+        await db.commit()
+    person_id, name = None, None
+    if citizen is not None and not anonymous:
+        own = [r for r in await _records(request, citizen) if r.tenant_id == tenant.id]
+        person_id = own[0].person_id if own else None
+        name = None if own else citizen.name or citizen.personal_code
+    async with res.sessions() as db:
+        db.info["tenant_id"] = tenant.id
+        db.info["user_id"] = None
+        complaint = await register(
+            db,
+            tenant_id=tenant.id,
+            created_by=None,
+            kind=(kind or "").strip(),
+            channel="eservice",
+            received_on=municipal_today(),
+            subject=subject,
+            text=text,
+            person_id=person_id,
+            submitter_name=name,
+            submitter_contact=None if anonymous else contact,
+            anonymous=anonymous,
+            unreadable=unreadable,
+            attachments=attachments,
+        )
+        receipt = ReceiptOut(
+            number=complaint.number,
+            municipality=tenant.name,
+            kind=complaint.kind,
+            received_on=complaint.received_on,
+            answer_due_on=complaint.due_on,
+            attachments=await attachment_names(db, complaint.id),
+        )
+        await db.commit()
+    return receipt
 
 
 @post(
@@ -458,11 +551,13 @@ def _client(request: Request[Any, Any, Any], citizen: Citizen | None) -> str:
     tags=TAGS,
     exclude_from_auth=True,
     status_code=201,
+    request_max_body_size=MAX_BODY,
     responses=problems(
         400,
         401,
         403,
         409,
+        413,
         415,
         422,
         describe={
@@ -475,57 +570,26 @@ def _client(request: Request[Any, Any, Any], citizen: Citizen | None) -> str:
     operation_class=ProblemOperation,
 )
 async def submit(
-    request: Request[Any, Any, Any],
-    data: JSONBody[SubmissionIn],
-    idempotency_key: Annotated[
-        str | None,
-        HeaderParameter(
-            name=HEADER, min_length=1, max_length=200, description="Makes a retry safe (24 hours)."
-        ),
-    ] = None,
+    request: Request[Any, Any, Any], data: JSONBody[SubmissionIn], idempotency_key: IdempotencyKey = None
 ) -> Response[ReceiptOut]:
     citizen = citizen_of(request)
     if not data.anonymous and citizen is None:
         raise NotAuthorizedException()
-    res = resources(request)
 
-    async def act() -> Answer:
-        async with res.sessions() as db:
-            tenant = await _tenant(db, data.municipality)
-            await db.commit()
-        person_id, name = None, None
-        if citizen is not None and not data.anonymous:
-            own = [r for r in await _records(request, citizen) if r.tenant_id == tenant.id]
-            person_id = own[0].person_id if own else None
-            name = None if own else citizen.name or citizen.personal_code
-        async with res.sessions() as db:
-            db.info["tenant_id"] = tenant.id
-            db.info["user_id"] = None
-            complaint = await register(
-                db,
-                tenant_id=tenant.id,
-                created_by=None,
-                kind=(data.kind or "").strip(),
-                channel="eservice",
-                received_on=municipal_today(),
-                subject=data.subject,
-                text=data.text,
-                person_id=person_id,
-                submitter_name=name,
-                submitter_contact=None if data.anonymous else data.contact,
-                anonymous=data.anonymous,
-            )
-            receipt = ReceiptOut(
-                number=complaint.number,
-                municipality=tenant.name,
-                kind=complaint.kind,
-                received_on=complaint.received_on,
-                answer_due_on=complaint.due_on,
-            )
-            await db.commit()
-        return Answer(status=201, body=msgspec.to_builtins(receipt))
+    async def act() -> ReceiptOut:
+        files, unreadable = _decode(data.attachments)
+        return await file_submission(
+            request,
+            citizen,
+            municipality=data.municipality,
+            kind=data.kind,
+            subject=data.subject,
+            text=data.text,
+            anonymous=data.anonymous,
+            contact=data.contact,
+            attachments=files,
+            unreadable=unreadable,
+        )
 
-    answer = await once(res.redis, _client(request, citizen), idempotency_key, data, act)
-    headers = {"Idempotent-Replayed": "true"} if answer.replayed else {}
-    receipt = msgspec.convert(answer.body, ReceiptOut, strict=False)
-    return Response(receipt, status_code=answer.status, headers=headers)
+    client = client_key(request, citizen)
+    return await created_once(resources(request).redis, client, idempotency_key, data, act, ReceiptOut)

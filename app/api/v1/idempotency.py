@@ -17,9 +17,11 @@ import hashlib
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any, TypeVar
 
 import msgspec
+from litestar import Response
+from litestar.params import HeaderParameter
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
@@ -29,6 +31,13 @@ from app.i18n import N_
 TTL_SECONDS = 24 * 3600
 PENDING_SECONDS = 60
 HEADER = "Idempotency-Key"
+
+T = TypeVar("T")
+# The header parameter of a POST that takes a key.
+IdempotencyKey = Annotated[
+    str | None,
+    HeaderParameter(name=HEADER, min_length=1, max_length=200, description="Makes a retry safe (24 hours)."),
+]
 
 KEY_REUSED = N_("This idempotency key was already used for a different request.")
 IN_PROGRESS = N_("A request with this idempotency key is still being handled. Try again shortly.")
@@ -88,3 +97,22 @@ async def once(
             name, json.dumps({"fp": print_, "status": answer.status, "body": body}), ex=TTL_SECONDS
         )
     return answer
+
+
+async def created_once(
+    redis: Redis | None,
+    client: str,
+    key: str | None,
+    data: Any,
+    make: Callable[[], Awaitable[T]],
+    out: type[T],
+) -> Response[T]:
+    """201 with what `make` created, at most once per (client, key) and body; a replay is marked."""
+
+    async def act() -> Answer:
+        return Answer(status=201, body=msgspec.to_builtins(await make()))
+
+    answer = await once(redis, client, key, data, act)
+    headers = {"Idempotent-Replayed": "true"} if answer.replayed else {}
+    body = msgspec.convert(answer.body, out, strict=False)
+    return Response(body, status_code=answer.status, headers=headers)

@@ -1,11 +1,12 @@
 """Rate limits of /api/v1: each client may make `limit` requests a minute; the next one is answered 429 with
 `Retry-After` (RFC 9457 problem details, `app/web/errors.py`) until the minute is over.
 
-The client is the signed-in account when there is one — a staff member, or a citizen by personal code (an
-office behind one address must not share one budget) — otherwise its address. A fixed one-minute window
-in Redis (INCR and EXPIRE in one round trip) is enough here: it bounds what one client costs, and a burst
-at a window's edge gets at most twice the limit. When Redis cannot answer, the request is let through: the
-limit protects the service, it must not be what takes it down."""
+The client is the signed-in account when there is one — a staff member, a partner system's API client, or
+a citizen by personal code (an office behind one address must not share one budget) — otherwise its
+address (so the token endpoint, before its client is known). A fixed one-minute window in Redis (INCR and
+EXPIRE in one round trip) is enough here: it bounds what one client costs, and a burst at a window's edge
+gets at most twice the limit. When Redis cannot answer, the request is let through: the limit protects the
+service, it must not be what takes it down."""
 
 from __future__ import annotations
 
@@ -49,6 +50,9 @@ class ApiRateLimit:
 
 def client_of(request: Request[Any, Any, Any]) -> str:
     user = request.scope.get("user")
+    partner = getattr(user, "api_client", None)
+    if partner is not None:  # a partner system: its budget whichever municipality it acts for
+        return f"client:{partner.id}"
     user_id = getattr(user, "user_id", None)
     if user_id is not None:
         return f"user:{user_id}"

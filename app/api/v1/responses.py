@@ -21,6 +21,7 @@ DESCRIPTIONS: dict[int, str] = {
     403: "The signed-in user's roles in the municipality do not allow this.",
     404: "Not found: no such record in the user's municipality.",
     409: "The request conflicts with the current state.",
+    413: "The body is larger than this operation accepts.",
     415: "The body is not sent as `application/json`.",
     422: "Invalid input; `errors` names the fields and what is wrong with them.",
     429: "Too many requests from this client this minute; the `Retry-After` header says when to try again.",

@@ -13,9 +13,11 @@ from litestar.di import NamedDependency
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.api.bearer import partner_access
 from app.api.v1.cursors import read_cursor
 from app.api.v1.responses import ProblemOperation, problems
 from app.auth.principal import Actor
+from app.auth.scopes import STATUSES_READ
 from app.dates import FIRST_DAY, LAST_DAY, OUT_OF_RANGE
 from app.domains.benefits.handover import decode_holder_cursor, statuses_page
 from app.errors import InvalidInput
@@ -51,7 +53,9 @@ class StatusHolderPageOut(msgspec.Struct):
         "The status hand-over (e.g. for the real-estate-tax administration): every person holding a needy "
         "or low-income household status of the user's municipality on `on` (default: today in Latvia), one "
         "item per member of the status's household, in a stable order, a page at a time. Needs the "
-        "`assistance:status:export` permission; each call is written to the municipality's change log."
+        "`assistance:status:export` permission, or a partner's access token with the `statuses:read` scope "
+        "(a client acting for several municipalities names one in the `X-Atbalsts-Tenant` header); each "
+        "call is written to the municipality's change log, naming the user or the API client."
     ),
     tags=["assistance"],
     responses=problems(
@@ -59,12 +63,15 @@ class StatusHolderPageOut(msgspec.Struct):
         403,
         422,
         describe={
-            403: "The user's roles do not allow the status hand-over.",
+            401: "Not signed in: no valid session, or an access token that is unknown or expired.",
+            403: "The user's roles or the token's scopes do not allow the status hand-over, or the API "
+            "client may not act for the municipality named.",
             422: "A query parameter is malformed: `on` is not a date (YYYY-MM-DD) from 1900 to 2999, "
             "`cursor` is not one this list gave, or `limit` is not a number from 1 to 500.",
         },
     ),
     operation_class=ProblemOperation,
+    **partner_access(STATUSES_READ),
 )
 async def list_assistance_statuses(
     actor: NamedDependency[Actor],

@@ -25,6 +25,7 @@ from app.documents.models import Document, DocumentContent
 from app.domains.benefits.models import Application, BenefitType, Decision
 from app.domains.people.models import Person
 from app.domains.people.queries import AccessView, person_access_history
+from app.domains.providers.models import ProviderRegistration
 from app.domains.services import queue_rules
 from app.domains.services.models import QueueEntry, ServiceType
 from app.tenants.models import Tenant
@@ -204,6 +205,7 @@ class QueueView:
     id: uuid.UUID
     service_lv: str
     service_en: str
+    provider_name: str | None  # a provider's list; None: the municipality's own
     registered_at: dt.datetime
     priority: bool
     state: str
@@ -216,18 +218,23 @@ async def own_queue_entries(session: AsyncSession, record: OwnRecord) -> list[Qu
     never leave this function)."""
     own = (
         await session.execute(
-            select(QueueEntry, ServiceType.name_lv, ServiceType.name_en)
+            select(QueueEntry, ServiceType.name_lv, ServiceType.name_en, ProviderRegistration.provider_name)
             .join(
                 ServiceType,
                 (ServiceType.tenant_id == QueueEntry.tenant_id)
                 & (ServiceType.id == QueueEntry.service_type_id),
+            )
+            .outerjoin(
+                ProviderRegistration,
+                (ProviderRegistration.tenant_id == QueueEntry.tenant_id)
+                & (ProviderRegistration.id == QueueEntry.provider_id),
             )
             .where(QueueEntry.tenant_id == record.tenant_id, QueueEntry.person_id == record.person_id)
             .order_by(QueueEntry.registered_at)
         )
     ).all()
     result = []
-    for entry, name_lv, name_en in own:
+    for entry, name_lv, name_en, provider_name in own:
         position = None
         if entry.state in queue_rules.HOLDS_PLACE:
             provider = (
@@ -252,6 +259,7 @@ async def own_queue_entries(session: AsyncSession, record: OwnRecord) -> list[Qu
                 id=entry.id,
                 service_lv=name_lv,
                 service_en=name_en,
+                provider_name=provider_name,
                 registered_at=entry.registered_at,
                 priority=entry.priority,
                 state=entry.state,

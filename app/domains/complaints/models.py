@@ -9,9 +9,20 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.dialects.postgresql import UUID
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from app.models import Base, TenantOwned, Timestamped, Versioned, tenant_fk
 
@@ -58,3 +69,23 @@ class Complaint(Versioned, Timestamped, TenantOwned, Base):
     closed_on: Mapped[date | None] = mapped_column(Date)
     closed_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), ForeignKey("app.users.id"))
     created_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), ForeignKey("app.users.id"))
+
+
+class ComplaintAttachment(Timestamped, TenantOwned, Base):
+    """A file sent with a submission (through the e-services). The bytes sit beside their metadata, deferred
+    so lists never load them, under the same row-level security and in the submission's transaction."""
+
+    __tablename__ = "complaint_attachments"
+    __table_args__ = (
+        tenant_fk("complaint_id", "complaints"),
+        UniqueConstraint("tenant_id", "complaint_id", "position"),
+        CheckConstraint("size_bytes > 0", name="size"),
+    )
+
+    complaint_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    position: Mapped[int] = mapped_column(Integer)  # 0, 1, …: the order they were sent in
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))

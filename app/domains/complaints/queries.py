@@ -9,20 +9,23 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, undefer
 
 from app.audit.service import record_access
 from app.auth.models import User
 from app.auth.principal import Actor
 from app.domains.cases.queries import StaffChoice, staff_choices
 from app.domains.complaints import rules
-from app.domains.complaints.models import Complaint
+from app.domains.complaints.models import Complaint, ComplaintAttachment
 from app.domains.complaints.service import HANDLER_ROLES, access_complaint
 from app.domains.people.models import Person
+from app.errors import NotFound
+from app.i18n import N_
 from app.pagination import DayPosition, Page, encode_day_cursor, page_of
 from app.permissions import Permission
 
 PAGE_SIZE = 50
+NO_ATTACHMENT = N_("No such attached file.")
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,42 @@ async def overdue_count(session: AsyncSession, actor: Actor, today: dt.date) -> 
 
 
 @dataclass(frozen=True)
+class AttachmentRow:
+    id: uuid.UUID
+    filename: str
+    size_bytes: int
+
+
+async def attachments_of(session: AsyncSession, complaint_id: uuid.UUID) -> list[AttachmentRow]:
+    """The files sent with a complaint (no bytes), in the order they came; the caller has access to it."""
+    rows = await session.execute(
+        select(ComplaintAttachment.id, ComplaintAttachment.filename, ComplaintAttachment.size_bytes)
+        .where(ComplaintAttachment.complaint_id == complaint_id)
+        .order_by(ComplaintAttachment.position)
+    )
+    return [AttachmentRow(*row) for row in rows]
+
+
+async def attachment_names(session: AsyncSession, complaint_id: uuid.UUID) -> list[str]:
+    return [a.filename for a in await attachments_of(session, complaint_id)]
+
+
+async def attachment_file(
+    session: AsyncSession, actor: Actor, complaint_id: uuid.UUID, attachment_id: uuid.UUID
+) -> ComplaintAttachment:
+    """One attached file with its bytes, or NotFound (also for another complaint's or municipality's)."""
+    await access_complaint(session, actor, complaint_id)
+    found = await session.scalar(
+        select(ComplaintAttachment)
+        .options(undefer(ComplaintAttachment.content))
+        .where(ComplaintAttachment.id == attachment_id, ComplaintAttachment.complaint_id == complaint_id)
+    )
+    if found is None:
+        raise NotFound(NO_ATTACHMENT)
+    return found
+
+
+@dataclass(frozen=True)
 class ComplaintCard:
     id: uuid.UUID
     number: str
@@ -139,6 +178,7 @@ class ComplaintCard:
     version: int
     overdue: bool
     days_left: int
+    attachments: list[AttachmentRow]
 
 
 async def complaint_card(
@@ -196,6 +236,7 @@ async def complaint_card(
         version=c.version,
         overdue=rules.overdue(c.status, c.due_on, today),
         days_left=rules.days_left(c.due_on, today),
+        attachments=await attachments_of(session, c.id),
     )
 
 

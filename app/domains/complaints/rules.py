@@ -6,9 +6,10 @@ the database."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from app.documents import rules as document_rules
 from app.domains.benefits.periods import add_months
 from app.i18n import N_
 
@@ -20,6 +21,8 @@ MAX_SUBJECT = 200
 MAX_TEXT = 20_000
 MAX_NAME = 200
 MAX_CONTACT = 300
+MAX_ATTACHMENTS = 5
+MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 
 KINDS = {
     "complaint": N_("Complaint"),
@@ -69,6 +72,8 @@ NAME_TOO_LONG = N_("The name may be at most 200 characters long.")
 CONTACT_TOO_LONG = N_("The contact details may be at most 300 characters long.")
 NOT_ANONYMOUS = N_("A submission that needs an answer cannot be anonymous.")
 ANONYMOUS_WITH_NAME = N_("An anonymous submission has no submitter: remove the name or the client.")
+TOO_MANY_ATTACHMENTS = N_("At most 5 files may be attached.")
+ATTACHMENT_TOO_LARGE = N_("Each attached file may be at most 5 MB.")
 NO_ANSWER = N_("Enter the answer.")
 ANSWER_TOO_LONG = N_("The answer may be at most 20000 characters long.")
 NO_ANSWERED_ON = N_("Enter the day of the answer.")
@@ -182,3 +187,26 @@ def check_answer(
         errors.setdefault("answered_on", []).append(ANSWERED_BEFORE)
     elif answered_on > today:
         errors.setdefault("answered_on", []).append(ANSWERED_IN_FUTURE)
+
+
+def check_attachments(
+    uploads: Sequence[tuple[str | None, bytes]], errors: Errors
+) -> list[tuple[document_rules.CheckedFile, bytes]]:
+    """The files sent with a submission that may be stored, each with its bytes; messages under
+    "attachments" (how many) and "attachments.<n>" (which file, from 0). A caller reads at most
+    `MAX_ATTACHMENT_BYTES + 1` bytes of a file, so a longer one arrives as exactly that many."""
+    if len(uploads) > MAX_ATTACHMENTS:
+        errors["attachments"] = [TOO_MANY_ATTACHMENTS]
+        return []
+    checked = []
+    for n, (filename, data) in enumerate(uploads):
+        found: Errors = {}
+        file = document_rules.check_file(data, filename, MAX_ATTACHMENT_BYTES, found)
+        if file is None:
+            messages = found["file"]
+            errors[f"attachments.{n}"] = [
+                ATTACHMENT_TOO_LARGE if m == document_rules.TOO_LARGE else m for m in messages
+            ]
+        else:
+            checked.append((file, data))
+    return checked

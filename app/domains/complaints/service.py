@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -21,10 +22,12 @@ from app.documents.numbering import format_number, next_number
 from app.domains.cases.access import municipal_today
 from app.domains.cases.queries import is_staff
 from app.domains.complaints import rules
-from app.domains.complaints.models import Complaint
+from app.domains.complaints.models import Complaint, ComplaintAttachment
+from app.domains.controls.responsible import heads_of_service
 from app.domains.people.models import Person
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.i18n import N_
+from app.notifications.events import publish
 from app.permissions import ROLE_PERMISSIONS, Permission
 from app.tenants.models import Tenant
 
@@ -118,9 +121,10 @@ async def register(
     anonymous: bool = False,
     today: dt.date | None = None,
     unreadable: dict[str, list[str]] | None = None,
+    attachments: Sequence[tuple[str | None, bytes]] = (),
 ) -> Complaint:
-    """Registers a submission from any channel; the caller has checked who may. `unreadable`: the edge's
-    messages for fields it could not read."""
+    """Registers a submission from any channel, with the files sent along (name, bytes); the caller has
+    checked who may. `unreadable`: the edge's messages for fields it could not read."""
     errors: rules.Errors = {k: list(v) for k, v in (unreadable or {}).items()}
     subject_text = (subject or "").strip()
     body = (text or "").strip()
@@ -139,6 +143,7 @@ async def register(
         today=today or municipal_today(),
         errors=errors,
     )
+    files = rules.check_attachments(attachments, errors)
     if (
         person_id is not None
         and "anonymous" not in errors
@@ -168,14 +173,31 @@ async def register(
     )
     session.add(complaint)
     await session.flush()
-    _audit(
-        session,
-        created_by,
-        "register",
-        complaint,
-        None,
-        {k: v for k, v in _snapshot(complaint).items() if v is not None},
-    )
+    for position, (file, data) in enumerate(files):
+        session.add(
+            ComplaintAttachment(
+                tenant_id=tenant_id,
+                complaint_id=complaint.id,
+                position=position,
+                filename=file.filename,
+                content_type=file.file_type.content_type,
+                size_bytes=file.size,
+                sha256=file.sha256,
+                content=data,
+            )
+        )
+    after = {k: v for k, v in _snapshot(complaint).items() if v is not None}
+    if files:
+        after["attachments"] = [file.filename for file, _ in files]
+    _audit(session, created_by, "register", complaint, None, after)
+    if channel == "eservice":  # nobody at the service saw it come in: the heads of service assign it
+        await publish(
+            session,
+            "complaint_received",
+            user_ids=await session.run_sync(heads_of_service),
+            variables={"complaint_number": complaint.number, "subject": complaint.subject},
+            link=f"/complaints/{complaint.id}",
+        )
     return complaint
 
 

@@ -29,6 +29,7 @@ class ProviderRegistration(Versioned, Timestamped, TenantOwned, Base):
         Index(None, "tenant_id", "status", "valid_until"),  # the lists, the public search, the reminders
         Index(None, "tenant_id", "provider_code"),
         Index(None, "tenant_id", "renews_id"),
+        Index(None, "tenant_id", "applicant_code"),
         CheckConstraint(
             "provider_kind IN ('state', 'municipal', 'legal_person', 'natural_person')", name="provider_kind"
         ),
@@ -65,3 +66,5 @@ class ProviderRegistration(Versioned, Timestamped, TenantOwned, Base):
     excluded_on: Mapped[date | None] = mapped_column(Date)
     renews_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))  # the registration it renews
     created_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), ForeignKey("app.users.id"))
+    # The personal code of whoever submitted it through the e-services (signed in): they follow and update it.
+    applicant_code: Mapped[str | None] = mapped_column(String(11))

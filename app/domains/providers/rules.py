@@ -160,16 +160,21 @@ def check_application(
         _add(errors, "provider_code", NO_CODE)
     elif len(provider_code) > MAX_CODE:
         _add(errors, "provider_code", CODE_TOO_LONG)
-    if len(contact) > MAX_CONTACT:
-        _add(errors, "contact", CONTACT_TOO_LONG)
+    check_changes(contact=contact, documents=documents, errors=errors)
     check_scope(service_types=service_types, addresses=addresses, errors=errors)
-    if len(documents) > MAX_TEXT:
-        _add(errors, "documents", DOCUMENTS_TOO_LONG)
     if submitted_on is None:
         if "submitted_on" not in errors:
             _add(errors, "submitted_on", NO_SUBMITTED_ON)
     elif submitted_on > today:
         _add(errors, "submitted_on", SUBMITTED_IN_FUTURE)
+
+
+def check_changes(*, contact: str, documents: str, errors: Errors) -> None:
+    """The lengths of what an applicant changes (strings already stripped)."""
+    if len(contact) > MAX_CONTACT:
+        _add(errors, "contact", CONTACT_TOO_LONG)
+    if len(documents) > MAX_TEXT:
+        _add(errors, "documents", DOCUMENTS_TOO_LONG)
 
 
 def check_decision(

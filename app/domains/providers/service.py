@@ -20,10 +20,12 @@ from app.audit.service import record_change
 from app.auth.principal import Actor
 from app.documents.numbering import format_number, next_number
 from app.domains.cases.access import municipal_today
+from app.domains.controls.responsible import heads_of_service
 from app.domains.providers import rules
 from app.domains.providers.models import ProviderRegistration
 from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import N_
+from app.notifications.events import publish
 from app.permissions import Permission
 
 NO_REGISTRATION = N_("No such provider application.")
@@ -49,15 +51,16 @@ def _snapshot(r: Registration) -> dict[str, Any]:
 
 def _audit(
     session: AsyncSession,
-    actor: Actor,
+    actor: Actor | None,
     action: str,
     registration: Registration,
     before: dict[str, Any] | None,
     after: dict[str, Any],
 ) -> None:
+    """`actor` None: the applicant through the e-services."""
     record_change(
         session,
-        actor_user_id=actor.user_id,
+        actor_user_id=actor.user_id if actor is not None else None,
         action=f"providers:registration:{action}",
         entity_type="provider_registration",
         entity_id=registration.id,
@@ -98,9 +101,19 @@ def _unreadable(unreadable: dict[str, list[str]] | None) -> rules.Errors:
     return {k: list(v) for k, v in (unreadable or {}).items()}
 
 
-async def submit_application(
+async def submit_application(session: AsyncSession, actor: Actor, **fields: Any) -> Registration:
+    """Staff receive an application (with the list of its documents) for the service types at the
+    addresses it names; with `renews_id`, an application to renew that registration. The fields are
+    `receive_application`'s."""
+    actor.require(Permission.PROVIDER_REVIEW)
+    assert actor.tenant_id is not None
+    return await receive_application(session, actor.tenant_id, actor, **fields)
+
+
+async def receive_application(
     session: AsyncSession,
-    actor: Actor,
+    tenant_id: uuid.UUID,
+    actor: Actor | None,
     *,
     provider_name: str | None,
     provider_kind: str,
@@ -111,13 +124,12 @@ async def submit_application(
     contact: str | None = None,
     documents: str | None = None,
     renews_id: uuid.UUID | None = None,
+    applicant_code: str | None = None,
     today: dt.date | None = None,
     unreadable: dict[str, list[str]] | None = None,
 ) -> Registration:
-    """Receives an application (with the list of its documents) for the service types at the addresses it
-    names; with `renews_id`, an application to renew that registration."""
-    actor.require(Permission.PROVIDER_REVIEW)
-    assert actor.tenant_id is not None
+    """The act for any channel: staff (`actor`) or the signed-in applicant through the e-services (`actor`
+    None, `applicant_code` theirs); the caller has checked who may."""
     day = today or municipal_today()
     errors = _unreadable(unreadable)
     name = (provider_name or "").strip()
@@ -151,9 +163,9 @@ async def submit_application(
     if errors:
         raise InvalidInput(errors)
     assert submitted_on is not None
-    value = await next_number(session, actor.tenant_id, rules.SEQUENCE, submitted_on.year)
+    value = await next_number(session, tenant_id, rules.SEQUENCE, submitted_on.year)
     registration = Registration(
-        tenant_id=actor.tenant_id,
+        tenant_id=tenant_id,
         number=format_number(rules.PREFIX, submitted_on.year, value),
         provider_name=name,
         provider_kind=provider_kind,
@@ -165,11 +177,23 @@ async def submit_application(
         submitted_on=submitted_on,
         status="submitted",
         renews_id=renews_id,
-        created_by=actor.user_id,
+        created_by=actor.user_id if actor is not None else None,
+        applicant_code=applicant_code,
     )
     session.add(registration)
     await session.flush()
     _audit(session, actor, "submit", registration, None, _snapshot(registration))
+    if actor is None:  # through the e-services: the reviewers learn of it from their inbox
+        await publish(
+            session,
+            "provider_application_received",
+            user_ids=await session.run_sync(heads_of_service),
+            variables={
+                "registration_number": registration.number,
+                "provider_name": registration.provider_name,
+            },
+            link=f"/providers/{registration.id}",
+        )
     return registration
 
 

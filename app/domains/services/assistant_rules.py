@@ -140,3 +140,19 @@ def check_report(
 def month_pay(hours: Decimal, rate: Decimal) -> Decimal:
     """The assistant's pay for the month's hours at the hourly rate (with taxes; a dated parameter)."""
     return (hours * rate).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+PAY_HOURS = N_("Hours accepted")
+PAY_RATE = N_("Hourly rate with taxes")
+PAY_TOTAL = N_("Pay for the month: hours × rate")
+
+
+def month_pay_explained(hours: Decimal, rate: Decimal) -> Computation:
+    """The month's pay (`month_pay`) with its explanation lines."""
+    pay = month_pay(hours, rate)
+    lines = (
+        Line(PAY_HOURS, hours, "h", MK_316_PERIOD),
+        Line(PAY_RATE, rate, "EUR", MK_316_PERIOD),
+        Line(PAY_TOTAL, pay, "EUR", MK_316_PERIOD),
+    )
+    return Computation(pay, True, lines)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.service import record_change
@@ -25,6 +25,7 @@ from app.domains.benefits.holdings import statuses_on
 from app.domains.cases.access import municipal_today
 from app.domains.people.models import Person
 from app.domains.services import event_rules as rules
+from app.domains.services.catalogue_rules import in_force
 from app.domains.services.models import ServiceDelivery, ServiceEvent, ServiceType
 from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import N_
@@ -36,6 +37,7 @@ MAX_UNITS = Decimal("9999.99")
 
 NO_SUCH_EVENT = N_("No such service event.")
 NO_SUCH_SERVICE = N_("Choose a service from the catalogue.")
+NOT_IN_FORCE = N_("The service is not in the catalogue on the day of the request.")
 NO_SUCH_PERSON = N_("Choose the person to register.")
 STALE = N_("Someone else changed this service event meanwhile. Reload the page and try again.")
 FUTURE_DAY = N_("The day cannot be in the future.")
@@ -123,6 +125,8 @@ async def open_event(
         errors["person_id"] = [NO_SUCH_PERSON]
     if requested_on is None or requested_on > (today or municipal_today()):
         errors["requested_on"] = [FUTURE_DAY]
+    elif service is not None and not in_force(service.valid_from, service.valid_to, requested_on):
+        errors["service_type_id"] = [NOT_IN_FORCE]  # ended in the catalogue (or not yet begun) that day
     if errors:
         raise InvalidInput(errors)
     assert service is not None and person_id is not None and requested_on is not None
@@ -308,6 +312,8 @@ async def month_settlement(
     return rules.settle_month(
         (rules.Delivery(d.day, d.units) for d in deliveries),
         month,
+        # The price the service has now: prices are not dated yet, so the catalogue refuses to change a
+        # price deliveries were settled at (catalogue_rules.check_change).
         price=service.price or Decimal(0),
         unit=service.unit,
         co_payment_percent=event.co_payment_percent or Decimal(0),
@@ -394,6 +400,16 @@ async def open_events(session: AsyncSession, actor: Actor, limit: int = 200) -> 
     ]
 
 
-async def service_choices(session: AsyncSession, actor: Actor) -> list[ServiceType]:
+async def service_choices(
+    session: AsyncSession, actor: Actor, today: dt.date | None = None
+) -> list[ServiceType]:
+    """The services a request may be for: those not ended before `today` (the catalogue's end dates)."""
     actor.require(Permission.SERVICE_EVENT_VIEW)
-    return list(await session.scalars(select(ServiceType).order_by(ServiceType.name_lv)))
+    day = today or municipal_today()
+    return list(
+        await session.scalars(
+            select(ServiceType)
+            .where(or_(ServiceType.valid_to.is_(None), ServiceType.valid_to >= day))
+            .order_by(ServiceType.name_lv)
+        )
+    )

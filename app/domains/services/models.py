@@ -68,6 +68,7 @@ class QueueEntry(Versioned, Timestamped, TenantOwned, Base):
     __table_args__ = (
         tenant_fk("service_type_id", "service_types"),
         tenant_fk("person_id", "persons"),
+        tenant_fk("provider_id", "provider_registrations"),
         CheckConstraint(
             "state IN ('waiting', 'offered', 'postponed', 'admitted', 'withdrawn', 'removed')", name="state"
         ),
@@ -91,7 +92,8 @@ class QueueEntry(Versioned, Timestamped, TenantOwned, Base):
     )
 
     service_type_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
-    # The provider whose places the list is for; no foreign key until the provider register exists.
+    # The provider whose places the list is for (its registration in the provider register); none: the
+    # municipality's own list of the service.
     provider_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     person_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     registered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

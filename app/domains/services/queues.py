@@ -23,6 +23,7 @@ from app.domains.people.codes import display_code
 from app.domains.people.models import Person
 from app.domains.services import queue_rules as rules
 from app.domains.services.models import QueueEntry, ServiceType
+from app.domains.services.queue_providers import provider_choices
 from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import N_
 from app.notifications.events import Localized, publish
@@ -31,6 +32,8 @@ from app.permissions import Permission
 NO_SUCH_ENTRY = N_("No such waiting-list entry.")
 NO_SUCH_SERVICE = N_("Choose a service that keeps a waiting list.")
 NO_SUCH_PERSON = N_("Choose the person to register.")
+SERVICE_ENDED = N_("The service is no longer provided: nobody new can join its waiting list.")
+NO_SUCH_PROVIDER = N_("Choose a provider registered for this service, or the municipality's own list.")
 ALREADY_IN_LIST = N_("The person is already in this waiting list.")
 PRIORITY_REASON = N_("Give the reason for the priority (the rule that grants it).")
 PLACE_NEEDED = N_("Name the place offered.")
@@ -107,6 +110,8 @@ async def register_entry(
     service = await _service(session, service_type_id)
     if service is None:
         errors["service_type_id"] = [NO_SUCH_SERVICE]
+    elif service.valid_to is not None and service.valid_to < municipal_today():
+        errors["service_type_id"] = [SERVICE_ENDED]
     person = await session.scalar(select(Person.id).where(Person.id == person_id)) if person_id else None
     if person is None:
         errors["person_id"] = [NO_SUCH_PERSON]
@@ -116,6 +121,12 @@ async def register_entry(
     now = dt.datetime.now(dt.UTC)
     if registered_at is not None and registered_at > now:
         errors["registered_at"] = [FUTURE_REGISTRATION]
+    if (
+        provider_id is not None
+        and service is not None
+        and provider_id not in dict(await provider_choices(session, service, municipal_today()))
+    ):
+        errors["provider_id"] = [NO_SUCH_PROVIDER]
     if errors:
         raise InvalidInput(errors)
     assert service is not None and person_id is not None
@@ -281,14 +292,14 @@ class ListedEntry:
 
 
 async def waiting_list_page(
-    session: AsyncSession, actor: Actor, service_type_id: uuid.UUID
+    session: AsyncSession, actor: Actor, service_type_id: uuid.UUID, provider_id: uuid.UUID | None = None
 ) -> tuple[ServiceType, list[ListedEntry]]:
-    """The service and its list (without a provider), each entry with its person; 404 for a service that
-    keeps no list or is another municipality's."""
+    """The service and its list (the municipality's own, or `provider_id`'s), each entry with its person;
+    404 for a service that keeps no list or is another municipality's."""
     service = await _service(session, service_type_id)
     if service is None:
         raise NotFound(NO_SUCH_SERVICE)
-    listed = await waiting_list(session, actor, service.id)
+    listed = await waiting_list(session, actor, service.id, provider_id)
     ids = [entry.person_id for entry, _ in listed]
     people = {
         row.id: row
@@ -327,12 +338,17 @@ async def lists_overview(session: AsyncSession, actor: Actor) -> list[tuple[Serv
     return [(service, int(n)) for service, n in rows.tuples()]
 
 
-async def list_of_entry(session: AsyncSession, actor: Actor, entry_id: uuid.UUID) -> uuid.UUID:
-    """The service whose list the entry is in; 404 for an unknown entry or another municipality's."""
+async def list_of_entry(
+    session: AsyncSession, actor: Actor, entry_id: uuid.UUID
+) -> tuple[uuid.UUID, uuid.UUID | None]:
+    """The service and provider whose list the entry is in; 404 for an unknown entry or another
+    municipality's."""
     actor.require(Permission.QUEUE_VIEW)
-    service_type_id = await session.scalar(
-        select(QueueEntry.service_type_id).where(QueueEntry.id == entry_id)
-    )
-    if service_type_id is None:
+    found = (
+        await session.execute(
+            select(QueueEntry.service_type_id, QueueEntry.provider_id).where(QueueEntry.id == entry_id)
+        )
+    ).first()
+    if found is None:
         raise NotFound(NO_SUCH_ENTRY)
-    return service_type_id
+    return found[0], found[1]

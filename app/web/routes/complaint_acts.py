@@ -15,8 +15,9 @@ from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Actor
+from app.documents.rules import content_disposition
 from app.domains.complaints import rules
-from app.domains.complaints.queries import complaint_card, handler_choices
+from app.domains.complaints.queries import attachment_file, complaint_card, handler_choices
 from app.domains.complaints.service import answer_complaint, assign_complaint, close_complaint
 from app.errors import InvalidInput
 from app.permissions import Permission
@@ -63,6 +64,25 @@ async def complaint_page(
     complaint_id: FromPath[uuid.UUID],
 ) -> Template:
     return Template(template_name=PAGE, context=await complaint_context(request, db, actor, complaint_id))
+
+
+@get("/complaints/{complaint_id:uuid}/attachments/{attachment_id:uuid}", name="complaints.attachment")
+async def complaint_attachment(
+    actor: NamedDependency[Actor],
+    db: NamedDependency[AsyncSession],
+    complaint_id: FromPath[uuid.UUID],
+    attachment_id: FromPath[uuid.UUID],
+) -> Response[bytes]:
+    file = await attachment_file(db, actor, complaint_id, attachment_id)
+    return Response(
+        file.content,
+        media_type=file.content_type.split(";", 1)[0].strip(),
+        headers={
+            "Content-Disposition": content_disposition(file.filename),
+            "Cache-Control": "private, no-store",
+            "Content-Security-Policy": "default-src 'none'; sandbox",
+        },
+    )
 
 
 @post("/complaints/{complaint_id:uuid}/assign", name="complaints.assign", status_code=200)
@@ -133,5 +153,7 @@ async def close_act(
 
 
 router = Router(
-    path="/", route_handlers=[complaint_page, assign_act, answer_act, close_act], include_in_schema=False
+    path="/",
+    route_handlers=[complaint_page, complaint_attachment, assign_act, answer_act, close_act],
+    include_in_schema=False,
 )
