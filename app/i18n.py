@@ -95,5 +95,10 @@ def format_money(value: Decimal, language: str) -> str:
     return babel_numbers.format_currency(value, "EUR", locale=BABEL_LOCALE[language])
 
 
+def format_cents(value: Decimal, language: str) -> str:
+    """An amount with its two decimals and no currency sign: 1 234,50 in Latvian."""
+    return babel_numbers.format_decimal(value, format="#,##0.00", locale=BABEL_LOCALE[language])
+
+
 def format_number(value: int | Decimal, language: str) -> str:
     return babel_numbers.format_decimal(value, locale=BABEL_LOCALE[language])

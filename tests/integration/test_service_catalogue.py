@@ -1,8 +1,9 @@
 """The service catalogue's acts and reads against the real database (migrated, app_rw under RLS): the default
 services listed with the ended ones apart, adding, changing and ending a service, each audited; codes unique
 per municipality; a stale version is 409; only the head of service edits; a refused act leaves nothing;
-what events and waiting lists use stays (a settled price, a step events are at, a list people wait in, the
-service itself); an ended service takes no new request; another municipality's service is not there."""
+what events and waiting lists use stays (the own price deliveries were counted at — a new one is dated —,
+a step events are at, a list people wait in, the service itself); an ended service takes no new request;
+another municipality's service is not there. Prices by date: tests/integration/test_service_prices.py."""
 
 from __future__ import annotations
 
@@ -255,7 +256,8 @@ def test_what_events_and_lists_use_stays(world, rw_sessions) -> None:
         world,
         lambda s: change_service_type(s, head, home_care, form_of(service, price="7,35"), expected_version=1),
     )
-    # ... but not changed, nor the unit, nor a step an event is at, nor the list people wait in.
+    # ... but not changed (it is their price: a new one is set from a day on, `change_price`), nor the unit,
+    # nor a step an event is at, nor the list people wait in.
     with pytest.raises(InvalidInput) as refused:
         act(
             world,
@@ -274,7 +276,7 @@ def test_what_events_and_lists_use_stays(world, rw_sessions) -> None:
             ),
         )
     assert refused.value.errors == {
-        "price": [rules.PRICE_SETTLED],
+        "price": [rules.PRICE_DATED],
         "unit": [rules.UNIT_SETTLED],
         "steps": [rules.STEP_IN_USE],
         "keeps_waiting_list": [rules.LIST_IN_USE],
@@ -339,6 +341,6 @@ def test_the_reads_run_a_fixed_number_of_statements(world, rw_sessions) -> None:
     worker, a = world["actors"]["worker"], world["a"]
     use(rw_sessions, world, "DAC", step=DELIVERY, delivered=True)
     assert count_statements(world["settings"], a, lambda s: service_catalogue(s, worker, ON)) == 1
-    # the service, its use (events by step, deliveries, list entries), the provider register
+    # the service, its use (events by step, deliveries, list entries), the provider register, its prices
     read = lambda s: service_type_card(s, worker, world["ids"]["DAC"], ON)  # noqa: E731
-    assert count_statements(world["settings"], a, read) == 5
+    assert count_statements(world["settings"], a, read) == 6

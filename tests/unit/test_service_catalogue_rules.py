@@ -1,7 +1,8 @@
 """The service catalogue's rules as a specification: a service type read from a form (codes, names, funding,
 unit, a price of 0 or more in euros and cents — never a float), its steps in their fixed order with the
 request and the decision always in and the settlement only with the delivery and a price, the documents
-each used step needs; and what a change may not do to the events and waiting lists already using it."""
+each used step needs; what a change may not do to the events and waiting lists already using it; and a
+new price from a day: this month or later, within the service's days."""
 
 from __future__ import annotations
 
@@ -152,14 +153,21 @@ def test_nothing_uses_the_service_so_anything_may_change() -> None:
     assert r.check_change(BEFORE, after, r.Usage()) == {}
 
 
-def test_a_settled_price_and_unit_stay_until_prices_are_dated() -> None:
+def test_once_deliveries_were_counted_the_own_price_is_history_and_the_unit_stays() -> None:
     usage = r.Usage(events=1, deliveries=True)
     assert r.check_change(BEFORE, {**BEFORE, "price": D("8.00"), "unit": "day"}, usage) == {
-        "price": [r.PRICE_SETTLED],
+        "price": [r.PRICE_DATED],  # a new price is set from a day on, under "Prices"
         "unit": [r.UNIT_SETTLED],
     }
+    assert r.check_change(BEFORE, {**BEFORE, "price": None}, usage) == {"price": [r.PRICE_DATED]}
     assert r.check_change(BEFORE, {**BEFORE, "price": D("7.350")}, usage) == {}  # the same price
     assert r.check_change({**BEFORE, "price": None}, {**BEFORE, "price": D("7.35")}, usage) == {}  # first
+
+
+def test_before_any_delivery_the_own_price_may_change_freely() -> None:
+    usage = r.Usage(events=2, open_steps=frozenset({DELIVERY}), queue_entries=1)
+    assert r.check_change(BEFORE, {**BEFORE, "price": D("8.00")}, usage) == {}
+    assert r.check_change(BEFORE, {**BEFORE, "price": None}, usage) == {}
 
 
 def test_a_step_events_are_at_stays_and_so_does_a_list_people_wait_in() -> None:
@@ -182,3 +190,51 @@ def test_ending_a_service() -> None:
     on = dt.date(2026, 7, 1)
     assert r.ended(dt.date(2026, 6, 30), on) and not r.ended(None, on) and not r.ended(on, on)
     assert r.in_force(start, None, on) and not r.in_force(start, dt.date(2026, 6, 30), on)
+
+
+# --- a new price from a day ---------------------------------------------------------------------------------
+
+TODAY = dt.date(2026, 4, 15)  # the months before April 2026 are settled
+SERVICE_DAYS: dict[str, Any] = {"valid_from": dt.date(2026, 1, 1), "valid_to": None, "today": TODAY}
+
+
+def test_a_new_price_from_a_day_of_this_month_or_later() -> None:
+    assert r.check_price_change("15.04.2026", "7,80", **SERVICE_DAYS) == (dt.date(2026, 4, 15), D("7.80"), {})
+    assert r.check_price_change("1.4.2026", "0", **SERVICE_DAYS) == (dt.date(2026, 4, 1), D("0"), {})
+    assert r.check_price_change("01.01.2027", D("8"), **SERVICE_DAYS)[2] == {}
+
+
+def test_the_months_before_this_one_are_settled_and_keep_their_prices() -> None:
+    day, _, errors = r.check_price_change("31.03.2026", "7,80", **SERVICE_DAYS)
+    assert (day, errors) == (dt.date(2026, 3, 31), {"price_from": [r.PRICE_FROM_SETTLED]})
+
+
+def test_a_new_price_is_within_the_services_days() -> None:
+    later = {**SERVICE_DAYS, "valid_from": dt.date(2026, 5, 1)}
+    assert r.check_price_change("30.04.2026", "7", **later)[2] == {
+        "price_from": [r.PRICE_FROM_BEFORE_SERVICE]
+    }
+    assert r.check_price_change("01.05.2026", "7", **later)[2] == {}  # its first day
+    ending = {**SERVICE_DAYS, "valid_to": dt.date(2026, 6, 30)}
+    assert r.check_price_change("01.07.2026", "7", **ending)[2] == {"price_from": [r.PRICE_FROM_AFTER_END]}
+    assert r.check_price_change("30.06.2026", "7", **ending)[2] == {}  # its last day
+
+
+@pytest.mark.parametrize(
+    ("typed_from", "typed_price", "errors"),
+    [
+        ("", "", {"price_from": [REQUIRED], "price": [REQUIRED]}),
+        ("31.04.2026", "7,80", {"price_from": [NO_SUCH_DATE]}),
+        ("aprīlis", "7,80", {"price_from": [BAD_DATE]}),
+        ("15.04.2026", "-1", {"price": [r.NEGATIVE_PRICE]}),
+        ("15.04.2026", "7,805", {"price": [CENTS]}),
+    ],
+)
+def test_a_wrong_new_price_is_refused_at_its_field(typed_from: str, typed_price: str, errors: Any) -> None:
+    assert r.check_price_change(typed_from, typed_price, **SERVICE_DAYS)[2] == errors
+    assert set(errors) <= set(r.PRICE_FIELDS)
+
+
+def test_a_new_price_is_never_a_float() -> None:
+    with pytest.raises(TypeError):
+        r.check_price_change("15.04.2026", 7.8, **SERVICE_DAYS)

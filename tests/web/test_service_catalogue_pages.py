@@ -1,10 +1,13 @@
 """The service catalogue pages through the real app, in Latvian first: the list with its menu link, prices
 as "7,35 €" and the ended services on their own tab; adding a service, a refused form in place (422 with
-Latvian messages, what was typed kept), changing one and a stale form (409), ending one; read-only for a
-social worker, refused for the auditor; another municipality's service is not there (404)."""
+Latvian messages, what was typed kept), changing one and a stale form (409), ending one; the prices by
+date with the form of a new price from a day (refused in place, then set; 409 when stale), the own price
+refused once deliveries were counted; read-only for a social worker, refused for the auditor; another
+municipality's service is not there (404)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import uuid
 from decimal import Decimal
@@ -15,9 +18,11 @@ from sqlalchemy import select
 
 from app.audit.models import ChangeLog
 from app.db import sync_tenant_uow
+from app.domains.cases.access import municipal_today
 from app.domains.services.defaults import ensure_default_services_sync
-from app.domains.services.models import ServiceType
+from app.domains.services.models import ServiceDelivery, ServiceEvent, ServicePrice, ServiceType
 from tests.factories.cases import rows_of
+from tests.factories.households import add_person
 from tests.factories.staff import create_staff
 from tests.web.conftest import csrf_from, sign_in
 
@@ -258,3 +263,126 @@ def test_the_list_in_english(client, ground, rw_sessions, tenant_a) -> None:
     row = page.split('data-code="APRUPE-MAJAS"')[1].split("</tr>")[0]
     assert "Home care" in row and "Municipality and the client's co-payment" in row
     assert "Hour" in row and "€1,234.50" in row
+
+
+# --- prices by date -----------------------------------------------------------------------------------------
+
+
+def price_rows(html: str) -> list[str]:
+    """The price history's rows as their text: "01.01.2003 Spēkā 7,35 €"."""
+    rows = re.findall(r'<tr data-testid="price-period">(.*?)</tr>', html, re.S)
+    return [" ".join(re.sub(r"<[^>]+>", " ", row).replace("\xa0", " ").split()) for row in rows]
+
+
+def priced(rw_sessions: Any, tenant_a: uuid.UUID, ground: dict[str, Any]) -> str:
+    """Home care at 7,35 € from its first day; its page's address."""
+    with sync_tenant_uow(rw_sessions, tenant_a) as s:
+        s.get_one(ServiceType, (tenant_a, ground["ids"]["APRUPE-MAJAS"])).price = Decimal("7.35")
+    return f"/services/catalogue/{ground['ids']['APRUPE-MAJAS']}"
+
+
+def test_a_new_price_from_a_day(client, ground, rw_sessions, tenant_a) -> None:
+    path = priced(rw_sessions, tenant_a, ground)
+    as_(client, ground, "head_of_service")
+    page = client.get(path).text
+    assert 'id="h-prices">Cenas</h2>' in page and price_rows(page) == ["01.01.2003 Spēkā 7,35 €"]
+    assert 'id="price-form"' in page and '<label for="pr-from">Jaunā cena no</label>' in page
+    # Refused in place, in Latvian, with what was typed and the focus on the first field with a message.
+    last_month = (municipal_today().replace(day=1) - dt.timedelta(days=1)).strftime("%d.%m.%Y")
+    refused = post(client, f"{path}/price", version="1", price_from=last_month, price="")
+    assert refused.status_code == 422 and "<html" not in refused.text
+    assert refused.text.lstrip().startswith('<section id="service-prices"')
+    assert "Mēneši pirms šī ir norēķināti pēc savām cenām" in refused.text
+    assert "Šis lauks ir obligāts." in refused.text
+    assert f'id="pr-from" name="price_from" type="text" value="{last_month}"' in refused.text
+    assert re.search(r'id="pr-from"[^>]*autofocus', refused.text)
+    wrong = post(client, f"{path}/price", version="1", price_from="31.02.2026", price="-1")
+    assert "Cena nevar būt negatīva." in wrong.text and wrong.status_code == 422
+    whole = post(client, f"{path}/price", headers=None, version="1", price_from=last_month, price="7,80")
+    assert whole.status_code == 422 and "<html" in whole.text and 'id="service-form"' in whole.text
+    assert rows_of(rw_sessions, tenant_a, select(ServicePrice.id)) == []
+    # Set from today: the history, the price in force on the page and in the list.
+    today = municipal_today()
+    answer = post(client, f"{path}/price", version="1", price_from=today.strftime("%d.%m.%Y"), price="7,80")
+    assert answer.status_code == 200 and answer.headers["hx-redirect"] == path
+    page = client.get(path).text
+    assert price_rows(page) == ["01.01.2003 7,35 €", f"{today:%d.%m.%Y} Spēkā 7,80 €"]
+    assert 'name="version" value="2"' in page
+    row = client.get("/services/catalogue").text.split('data-code="APRUPE-MAJAS"')[1].split("</tr>")[0]
+    assert re.search(r'data-testid="price">7,80\s€<', row)
+    # A stale form is 409 in the status region; nothing more is set.
+    stale = post(client, f"{path}/price", version="1", price_from=today.strftime("%d.%m.%Y"), price="9")
+    assert stale.status_code == 409 and stale.headers["hx-retarget"] == "#status"
+    actions = rows_of(
+        rw_sessions,
+        tenant_a,
+        select(ChangeLog.action).where(ChangeLog.entity_id == ground["ids"]["APRUPE-MAJAS"]),
+    )
+    assert [a for (a,) in actions] == ["services:service_type:price"]
+    assert rows_of(rw_sessions, tenant_a, select(ServicePrice.price)) == [(Decimal("7.80"),)]
+
+
+def test_the_own_price_deliveries_were_counted_at_points_to_the_prices(
+    client, ground, rw_sessions, tenant_a
+) -> None:
+    path = priced(rw_sessions, tenant_a, ground)
+    user = create_staff(rw_sessions, {tenant_a: ["social_worker"]})
+    person = add_person(rw_sessions, tenant_a, "Velta", "Kalniņa", dt.date(1938, 2, 2))
+    with sync_tenant_uow(rw_sessions, tenant_a) as s:
+        event = ServiceEvent(
+            tenant_id=tenant_a,
+            number="SP-2026/00077",
+            service_type_id=ground["ids"]["APRUPE-MAJAS"],
+            person_id=person,
+            requested_on=dt.date(2026, 3, 2),
+            step="delivery",
+            created_by=user,
+        )
+        s.add(event)
+        s.flush()
+        s.add(
+            ServiceDelivery(
+                tenant_id=tenant_a,
+                event_id=event.id,
+                day=dt.date(2026, 3, 12),
+                units=Decimal(4),
+                recorded_by=user,
+            )
+        )
+    as_(client, ground, "head_of_service")
+    fields = form_of(client, path)
+    assert "sadaļā “Cenas”" in client.get(path).text  # the price field's hint
+    refused = post(client, path, **{**fields, "price": "8"})
+    assert refused.status_code == 422
+    assert "tā paliek cena no pakalpojuma pirmās dienas. Jauno cenu norādiet sadaļā “Cenas”" in refused.text
+    assert re.search(r'id="st-price"[^>]*autofocus', refused.text)
+
+
+def test_a_social_worker_reads_the_prices_and_may_not_set_one(client, ground, rw_sessions, tenant_a) -> None:
+    path = priced(rw_sessions, tenant_a, ground)
+    as_(client, ground, "social_worker")
+    page = client.get(path).text
+    assert price_rows(page) == ["01.01.2003 Spēkā 7,35 €"] and 'id="price-form"' not in page
+    assert re.search(r'data-testid="price">7,35\s€<', page)
+    today = municipal_today().strftime("%d.%m.%Y")
+    assert post(client, f"{path}/price", version="1", price_from=today, price="8").status_code == 403
+    as_(client, ground, "head_of_service")
+    foreign = f"/services/catalogue/{ground['foreign']['APRUPE-MAJAS']}/price"
+    assert post(client, foreign, version="1", price_from=today, price="8").status_code == 404
+    assert rows_of(rw_sessions, tenant_a, select(ServicePrice.id)) == []
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"price_from": "\x00", "price": "1"},
+        {"price_from": "99.99.9999", "price": "1e400"},
+        {"price_from": "1" * 5000, "price": "NaN"},
+        {"price": "7"},
+        {},
+    ],
+)
+def test_a_hostile_new_price_is_never_a_500(client, ground, fields) -> None:
+    as_(client, ground, "head_of_service")
+    path = f"/services/catalogue/{ground['ids']['DAC']}/price"
+    assert post(client, path, version="1", **fields).status_code == 422

@@ -5,8 +5,9 @@ edit the catalogue. Each act checks everything first (`catalogue_rules`), then l
 (a stale version is 409), changes it, writes the change log and never commits.
 
 A service that events or waiting-list entries use is never removed, only ended (`valid_to`): its events
-and lists go on, no new request can be registered after its last day (events.open_event). Prices are not
-dated yet, so a price deliveries were settled at cannot change (catalogue_rules.check_change)."""
+and lists go on, no new request can be registered after its last day (events.open_event). Prices are
+dated: `change_price` sets a new one from a day of this month or later (the months before are settled);
+once deliveries were counted, the service's own price is history (catalogue_rules.check_change)."""
 
 from __future__ import annotations
 
@@ -14,16 +15,19 @@ import datetime as dt
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import delete, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.service import record_change
 from app.auth.principal import Actor
+from app.domains.cases.access import municipal_today
 from app.domains.services import catalogue_rules as rules
-from app.domains.services.models import QueueEntry, ServiceDelivery, ServiceEvent, ServiceType
+from app.domains.services.event_rules import PriceChange, PricePeriod, price_periods
+from app.domains.services.models import QueueEntry, ServiceDelivery, ServiceEvent, ServicePrice, ServiceType
 from app.domains.services.queue_providers import provider_choices
 from app.domains.services.queue_rules import HOLDS_PLACE
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -66,15 +70,31 @@ def _changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[dict[
 class Catalogue:
     current: list[ServiceType]  # in force on the day, or not yet
     ended: list[ServiceType]  # their last day is before the day
+    prices: dict[uuid.UUID, Decimal | None]  # each service's price in force on the day (its last, if ended)
 
 
 async def service_catalogue(session: AsyncSession, actor: Actor, on: dt.date) -> Catalogue:
-    """The municipality's services (one statement), by Latvian name, the ended ones apart."""
+    """The municipality's services with their prices on the day (one statement), by Latvian name, the
+    ended ones apart."""
     require_catalogue_view(actor)
-    services = sorted(await session.scalars(select(ServiceType)), key=lambda s: latvian_sort_key(s.name_lv))
+    dated = (
+        select(ServicePrice.price)
+        .where(
+            ServicePrice.tenant_id == ServiceType.tenant_id,
+            ServicePrice.service_type_id == ServiceType.id,
+            ServicePrice.valid_from <= on,
+        )
+        .order_by(ServicePrice.valid_from.desc())
+        .limit(1)
+        .correlate(ServiceType)
+        .scalar_subquery()
+    )
+    rows = (await session.execute(select(ServiceType, dated))).all()
+    services = sorted((service for service, _ in rows), key=lambda s: latvian_sort_key(s.name_lv))
     return Catalogue(
         current=[s for s in services if not rules.ended(s.valid_to, on)],
         ended=[s for s in services if rules.ended(s.valid_to, on)],
+        prices={service.id: service.price if price is None else price for service, price in rows},
     )
 
 
@@ -118,11 +138,28 @@ async def usage_of(session: AsyncSession, service_type_id: uuid.UUID) -> rules.U
     )
 
 
+async def price_changes(session: AsyncSession, service_type_id: uuid.UUID) -> list[PriceChange]:
+    """The service's dated prices (one statement), earliest first; its own price is not among them."""
+    rows = await session.execute(
+        select(ServicePrice.valid_from, ServicePrice.price)
+        .where(ServicePrice.service_type_id == service_type_id)
+        .order_by(ServicePrice.valid_from)
+    )
+    return [PriceChange(row.valid_from, row.price) for row in rows]
+
+
 @dataclass(frozen=True)
 class ServiceCard:
     service: ServiceType
     usage: rules.Usage
     providers: list[tuple[uuid.UUID, str]]  # registered in the provider register for the service on the day
+    prices: list[PricePeriod]  # its own price from its first day, then each dated one, earliest first
+    on: dt.date
+
+    @property
+    def price_now(self) -> PricePeriod:
+        """The price in force on the card's day (the first one before the service begins)."""
+        return next((p for p in reversed(self.prices) if p.valid_from <= self.on), self.prices[0])
 
 
 async def service_type_card(
@@ -130,7 +167,11 @@ async def service_type_card(
 ) -> ServiceCard:
     service = await service_type(session, actor, service_type_id)
     return ServiceCard(
-        service, await usage_of(session, service.id), await provider_choices(session, service, on)
+        service,
+        await usage_of(session, service.id),
+        await provider_choices(session, service, on),
+        price_periods(service.valid_from, service.price, await price_changes(session, service.id)),
+        on,
     )
 
 
@@ -267,14 +308,74 @@ async def end_service_type(
     return service
 
 
+async def change_price(
+    session: AsyncSession,
+    actor: Actor,
+    service_type_id: uuid.UUID,
+    *,
+    price_from: Any,
+    price: Any,
+    expected_version: int | None,
+    today: dt.date | None = None,
+) -> ServicePrice:
+    """Sets the service's new price from a day on (as typed: "01.05.2026", "7,80"), until a later one's day:
+    the day is in this month or later (`today`, Latvia's by default) and within the service's days. A
+    price already set for that day is replaced. Checked first (422), then the version (a stale one is 409);
+    the service's version goes up."""
+    service = await _locked(session, actor, service_type_id, None)
+    day, value, errors = rules.check_price_change(
+        price_from,
+        price,
+        valid_from=service.valid_from,
+        valid_to=service.valid_to,
+        today=today or municipal_today(),
+    )
+    if errors:
+        raise InvalidInput(errors)
+    if expected_version is not None and expected_version != service.version:
+        raise Conflict(STALE)
+    assert actor.tenant_id is not None and day is not None and value is not None
+    # The service's row is locked: no other act sets a price of this service meanwhile.
+    row = await session.scalar(
+        select(ServicePrice).where(ServicePrice.service_type_id == service.id, ServicePrice.valid_from == day)
+    )
+    if row is None:
+        periods = price_periods(service.valid_from, service.price, await price_changes(session, service.id))
+        action, was = "price", next(p.price for p in reversed(periods) if p.valid_from <= day)
+        row = ServicePrice(tenant_id=actor.tenant_id, service_type_id=service.id, valid_from=day, price=value)
+        session.add(row)
+    elif row.price == value:
+        return row  # the same price again: no new version, no audit row
+    else:
+        action, was = "price-replace", row.price  # the day's price set anew
+        row.price = value
+    row.created_by = actor.user_id
+    service.version += 1
+    await session.flush()
+    _audit(
+        session,
+        actor,
+        service,
+        action,
+        {"code": service.code, "price_from": day, "price": was},
+        {"code": service.code, "price_from": day, "price": value},
+    )
+    return row
+
+
 async def remove_service_type(
     session: AsyncSession, actor: Actor, service_type_id: uuid.UUID, *, expected_version: int | None
 ) -> None:
-    """Removes a service added by mistake; one that events or waiting-list entries use is 409 (end it)."""
+    """Removes a service added by mistake, with its dated prices; one that events or waiting-list entries
+    use is 409 (end it)."""
     service = await _locked(session, actor, service_type_id, expected_version)
     if (await usage_of(session, service.id)).used:
         raise Conflict(IN_USE)
     before = snapshot(service)
+    changes = await price_changes(session, service.id)
+    if changes:
+        before["prices"] = [{"valid_from": c.valid_from, "price": c.price} for c in changes]
+        await session.execute(delete(ServicePrice).where(ServicePrice.service_type_id == service.id))
     await session.delete(service)
     await session.flush()
     _audit(session, actor, service, "remove", before, None)

@@ -7,9 +7,10 @@ service (event_rules.REQUIRED_STEPS); the settlement counts the units delivered 
 it needs the delivery step and a price. Required documents are short codes of document kinds per step
 ("application", "needs_assessment"), only for the steps the service uses.
 
-Prices are not dated (the service type holds one price) and `events.month_settlement` prices every month
-at the price the service has now. Until prices are versioned by date, a price or a unit that deliveries
-were already counted in cannot change: `check_change` refuses it (setting the first price is allowed)."""
+Prices are dated (event_rules.price_on): the service type's own price holds from its first day, and a new
+price is set from a day on (`check_price_change`), never before the current month — the months before are
+settled at their prices. Once deliveries were counted, the service's own price is history and the unit
+what they were counted in: `check_change` refuses to change either (setting a first price is allowed)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from typing import Any
 from app.domains.benefits.catalogue_checks import (
     END_BEFORE_START,
     MAX_AMOUNT,
+    REQUIRED,
     TOO_BIG,
     read_choice,
     read_day,
@@ -61,9 +63,19 @@ BAD_KIND = N_(
 )
 TOO_MANY_KINDS = N_("At most 20 document kinds a step.")
 STEP_NOT_USED = N_("The service does not use this step: choose the step or leave its documents empty.")
-PRICE_SETTLED = N_(
-    "Deliveries of this service are already settled at this price, and prices are not dated yet: "
-    "end this service and add a new one with the new price."
+PRICE_DATED = N_(
+    "Deliveries of this service were counted at this price: it stays the price from the service's first "
+    "day. Set a new price under “Prices”, from the day it applies."
+)
+PRICE_FROM_SETTLED = N_(
+    "The months before this one are settled at their prices: a new price can start on the first day of "
+    "this month at the earliest."
+)
+PRICE_FROM_BEFORE_SERVICE = N_(
+    "The service begins later: a new price can start on its first day at the earliest."
+)
+PRICE_FROM_AFTER_END = N_(
+    "The service has ended by that day: a new price can start on its last day at the latest."
 )
 UNIT_SETTLED = N_("Deliveries of this service are already counted in this unit: the unit cannot change.")
 STEP_IN_USE = N_(
@@ -81,6 +93,7 @@ FIELDS = (
     "code", "valid_from", "valid_to", "name_lv", "name_en", "legal_basis", "funding", "unit", "price",
     "keeps_waiting_list", "steps", *(f"documents_{step}" for step in STEPS),
 )  # fmt: skip
+PRICE_FIELDS = ("price_from", "price")  # the form of a new price from a day
 
 
 def _add(errors: Errors, name: str, message: str) -> None:
@@ -182,6 +195,31 @@ def check_service_type(raw: Mapping[str, Any]) -> tuple[dict[str, Any], Errors]:
     return values, errors
 
 
+def check_price_change(
+    raw_from: Any,
+    raw_price: Any,
+    *,
+    valid_from: dt.date,
+    valid_to: dt.date | None,
+    today: dt.date,
+) -> tuple[dt.date | None, Decimal | None, Errors]:
+    """The day a new price applies from and the price, read as typed, and the messages per field: the day
+    is within the service's days and not before this month (`today`'s), whose predecessors are settled."""
+    errors: Errors = {}
+    day = read_day(raw_from, "price_from", errors, required=True)
+    price = read_price(raw_price, errors)
+    if price is None and "price" not in errors:
+        _add(errors, "price", REQUIRED)
+    if day is not None:
+        if day < today.replace(day=1):
+            _add(errors, "price_from", PRICE_FROM_SETTLED)
+        elif day < valid_from:
+            _add(errors, "price_from", PRICE_FROM_BEFORE_SERVICE)
+        elif valid_to is not None and day > valid_to:
+            _add(errors, "price_from", PRICE_FROM_AFTER_END)
+    return day, price, errors
+
+
 def check_end(valid_from: dt.date, raw: Any) -> tuple[dt.date | None, Errors]:
     """The last day of a service being ended: a real day, not before its first."""
     errors: Errors = {}
@@ -211,11 +249,12 @@ class Usage:
 
 def check_change(before: Mapping[str, Any], after: Mapping[str, Any], usage: Usage) -> Errors:
     """What the change would break for the events and lists that use the service (empty: nothing).
-    A first price may be set; a price or unit that deliveries were counted in stays (see the module)."""
+    A first price may be set; the service's own price and the unit deliveries were counted in stay (a new
+    price is dated: `check_price_change`)."""
     errors: Errors = {}
     if usage.deliveries:
         if before.get("price") is not None and after.get("price") != before.get("price"):
-            _add(errors, "price", PRICE_SETTLED)
+            _add(errors, "price", PRICE_DATED)
         if after.get("unit") != before.get("unit"):
             _add(errors, "unit", UNIT_SETTLED)
     if usage.open_steps - set(after.get("steps") or ()):

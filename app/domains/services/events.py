@@ -26,7 +26,7 @@ from app.domains.cases.access import municipal_today
 from app.domains.people.models import Person
 from app.domains.services import event_rules as rules
 from app.domains.services.catalogue_rules import in_force
-from app.domains.services.models import ServiceDelivery, ServiceEvent, ServiceType
+from app.domains.services.models import ServiceDelivery, ServiceEvent, ServicePrice, ServiceType
 from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import N_
 from app.permissions import Permission
@@ -300,7 +300,8 @@ async def record_delivery(
 async def month_settlement(
     session: AsyncSession, actor: Actor, event_id: uuid.UUID, month: dt.date
 ) -> tuple[Computation, Decimal]:
-    """The month's settlement of a granted event: the client's share with its explanation, the payer's."""
+    """The month's settlement of a granted event: the client's share with its explanation, the payer's.
+    Each delivery is priced at the service's price in force on its day."""
     actor.require(Permission.SERVICE_EVENT_VIEW)
     event = await session.scalar(select(ServiceEvent).where(ServiceEvent.id == event_id))
     if event is None:
@@ -309,15 +310,17 @@ async def month_settlement(
     deliveries = await session.execute(
         select(ServiceDelivery.day, ServiceDelivery.units).where(ServiceDelivery.event_id == event.id)
     )
+    prices = await session.execute(
+        select(ServicePrice.valid_from, ServicePrice.price).where(ServicePrice.service_type_id == service.id)
+    )
     return rules.settle_month(
         (rules.Delivery(d.day, d.units) for d in deliveries),
         month,
-        # The price the service has now: prices are not dated yet, so the catalogue refuses to change a
-        # price deliveries were settled at (catalogue_rules.check_change).
-        price=service.price or Decimal(0),
+        price=service.price or Decimal(0),  # its own price, from its first day
         unit=service.unit,
         co_payment_percent=event.co_payment_percent or Decimal(0),
         needy=event.needy,
+        changes=[rules.PriceChange(p.valid_from, p.price) for p in prices],
     )
 
 

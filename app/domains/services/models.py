@@ -60,6 +60,24 @@ class ServiceType(Versioned, Timestamped, TenantOwned, Base):
     documents: Mapped[dict[str, list[str]]] = mapped_column(JSONB, server_default="{}")
 
 
+class ServicePrice(Timestamped, TenantOwned, Base):
+    """A new price of a service from `valid_from` until the next one's day (`ServiceType.price` is the price
+    from the service's own first day). Settlements price each delivery at the price in force on its day
+    (event_rules.price_on); one price a day per service (a second one on the same day replaces it)."""
+
+    __tablename__ = "service_prices"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "service_type_id", "valid_from"),
+        tenant_fk("service_type_id", "service_types"),
+        CheckConstraint("price >= 0", name="price"),
+    )
+
+    service_type_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    valid_from: Mapped[date] = mapped_column(Date)
+    price: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    created_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), ForeignKey("app.users.id"))
+
+
 class QueueEntry(Versioned, Timestamped, TenantOwned, Base):
     """A person's place in the waiting list of a service type (and provider). One open entry per person
     and list; `registered_at` and `priority` decide the position (queue_rules.py)."""

@@ -17,7 +17,7 @@ from app.dates import DateError, parse_day
 from app.domains.assistance.explain import Line
 from app.domains.benefits import rules
 from app.domains.benefits.periods import Existing
-from app.i18n import N_, format_day, format_money, format_number, gettext, translations
+from app.i18n import N_, format_cents, format_day, format_money, format_number, gettext, translations
 from app.web.templating import language_of
 
 LABELS: dict[str, Any] = {
@@ -64,9 +64,14 @@ class ExplainedLine:
     reference: str
 
 
+_CENTS = -2
+
+
 def _param(value: Any, language: str) -> Any:
     if isinstance(value, bool):
         return value
+    if isinstance(value, Decimal) and value.as_tuple().exponent == _CENTS:
+        return format_cents(value, language)  # an amount in euros keeps its cents: "7,80", not "7,8"
     if isinstance(value, int | Decimal):
         return format_number(value, language)
     if isinstance(value, str) and len(value) == _ISO_DAY and value[4:5] == "-":

@@ -1,9 +1,9 @@
 """The service catalogue pages: the list (/services/catalogue, current or ended services), a new service's
 form, and one service's page — its form for the head of service (CATALOGUE_EDIT), the same facts read-only
 for anyone else who sees service events — with the steps as checkboxes in their fixed order and the
-documents each step needs, what uses the service, the providers registered for it, and ending it (or
-removing one never used). A refused form comes back in place (422); a stale one is 409 in the status
-region; after an act, the service's page."""
+documents each step needs, its prices by date with the form of a new price from a day, what uses the
+service, the providers registered for it, and ending it (or removing one never used). A refused form comes
+back in place (422); a stale one is 409 in the status region; after an act, the service's page."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from app.domains.services import catalogue_rules as rules
 from app.domains.services.catalogue import (
     ServiceCard,
     add_service_type,
+    change_price,
     change_service_type,
     end_service_type,
     remove_service_type,
@@ -75,6 +76,7 @@ async def catalogue_list(
         "show": show,
         "on": on,
         "rows": catalogue.current if show == "current" else catalogue.ended,
+        "prices": catalogue.prices,
         "counts": {"current": len(catalogue.current), "ended": len(catalogue.ended)},
         "may_edit": actor.can(Permission.CATALOGUE_EDIT),
     }
@@ -153,6 +155,9 @@ async def _page_context(
         "focus": None,
         "end_value": dotted(service.valid_to) if service else "",
         "end_errors": {},
+        "price_values": {"price_from": "", "price": ""},
+        "price_errors": {},
+        "price_focus": None,
         "may_edit": actor.can(Permission.CATALOGUE_EDIT),
         **extra,
     }
@@ -249,6 +254,40 @@ async def end_service_act(
     return go_to(request, service_path(service_type_id))
 
 
+@post(BASE + "/{service_type_id:uuid}/price", name="service_catalogue.price", status_code=200)
+async def change_price_act(
+    request: HTMXRequest,
+    actor: NamedDependency[Actor],
+    db: NamedDependency[AsyncSession],
+    service_type_id: FromPath[uuid.UUID],
+    data: Form,
+) -> Response[Any]:
+    values = {name: one(data, name) for name in rules.PRICE_FIELDS}
+    try:
+        await change_price(
+            db,
+            actor,
+            service_type_id,
+            price_from=values["price_from"],
+            price=values["price"],
+            expected_version=read_version(one(data, "version")),
+            today=today(),
+        )
+    except InvalidInput as exc:
+        await db.rollback()
+        context = await _page_context(
+            request,
+            db,
+            actor,
+            service_type_id,
+            price_values=values,
+            price_errors=exc.errors,
+            price_focus=first_error(exc.errors, rules.PRICE_FIELDS),
+        )
+        return refused(request, context, page=PAGE, block="prices")
+    return go_to(request, service_path(service_type_id))
+
+
 @post(BASE + "/{service_type_id:uuid}/remove", name="service_catalogue.remove", status_code=200)
 async def remove_service_act(
     request: HTMXRequest,
@@ -270,6 +309,7 @@ router = Router(
         service_page,
         change_service_act,
         end_service_act,
+        change_price_act,
         remove_service_act,
     ],
     include_in_schema=False,
