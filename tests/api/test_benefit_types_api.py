@@ -5,22 +5,14 @@ missing one; generated requests (schemathesis) get only documented answers."""
 from __future__ import annotations
 
 import uuid
-import zlib
 from typing import Any
 
 import pytest
-import schemathesis
-from hypothesis import HealthCheck, Phase, given, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.domains.benefits.catalogue import benefit_type_by_code, deactivate_benefit_type
 from app.domains.benefits.defaults import DEFAULT_CATALOGUE, ensure_default_catalogue
+from tests.api.contract import check_generated, half_real
 from tests.factories.cases import actor_for, run_act
 from tests.factories.staff import create_staff
 from tests.web.conftest import csrf_from, sign_in
@@ -126,38 +118,5 @@ def test_refusals_are_problem_details(client, world) -> None:
 )
 def test_generated_requests_get_documented_answers(client, world, method, path) -> None:
     api = api_as(client, world, "officer")
-    openapi = api.get("/api/schema/openapi.json").json()
-    operation = schemathesis.openapi.from_dict(openapi)[path][method]
-    checks = [
-        not_a_server_error,
-        status_code_conformance,
-        content_type_conformance,
-        response_schema_conformance,
-    ]
     real = list(world["ids"].values())
-
-    @settings(
-        max_examples=25,
-        deadline=None,
-        database=None,
-        derandomize=True,
-        phases=[Phase.explicit, Phase.generate, Phase.shrink],
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(case=operation.as_strategy())
-    def run(case: Any) -> None:
-        given_id = (case.path_parameters or {}).get("benefit_type_id")
-        if given_id is not None and zlib.crc32(str(given_id).encode()) % 2:
-            case.path_parameters["benefit_type_id"] = str(
-                real[zlib.crc32(str(given_id).encode()) % len(real)]
-            )
-        sent = case.as_transport_kwargs(base_url=BASE)
-        answer = api.request(
-            sent["method"],
-            sent["url"],
-            headers=sent.get("headers") or None,
-            params=sent.get("params") or None,
-        )
-        case.validate_response(answer, checks=checks)
-
-    run()
+    check_generated(api, path, method, base_url=BASE, prepare=half_real("benefit_type_id", real))

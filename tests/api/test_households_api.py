@@ -9,20 +9,13 @@ import uuid
 from typing import Any
 
 import pytest
-import schemathesis
-from hypothesis import HealthCheck, Phase, given, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
 from sqlalchemy import select
 
 from app.audit.models import AccessLog, ChangeLog
 from app.db import sync_tenant_uow
 from app.domains.households.models import Household, HouseholdMember
 from app.domains.households.rules import MEMBER_ROLES, age_on
+from tests.api.contract import check_generated
 from tests.factories.households import add_household, add_person
 from tests.factories.staff import create_staff
 from tests.web.conftest import csrf_from, sign_in
@@ -209,34 +202,4 @@ def test_not_found_and_not_allowed(api, client, rw_sessions, tenant_a, tenant_b,
 )
 def test_generated_requests_get_documented_answers(api, method, path) -> None:
     """Schema-driven requests, signed in with the CSRF header: never a 5xx, every answer as documented."""
-    openapi = api.get("/api/schema/openapi.json").json()
-    operation = schemathesis.openapi.from_dict(openapi)[path][method]
-    checks = [
-        not_a_server_error,
-        status_code_conformance,
-        content_type_conformance,
-        response_schema_conformance,
-    ]
-
-    @settings(
-        max_examples=25,
-        deadline=None,
-        database=None,
-        derandomize=True,
-        phases=[Phase.explicit, Phase.generate, Phase.shrink],
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(case=operation.as_strategy())
-    def run(case: Any) -> None:
-        sent = case.as_transport_kwargs(base_url=BASE)
-        answer = api.request(
-            sent["method"],
-            sent["url"],
-            headers=sent.get("headers") or None,
-            params=sent.get("params") or None,
-            json=sent.get("json"),
-            content=sent.get("data"),
-        )
-        case.validate_response(answer, checks=checks)
-
-    run()
+    check_generated(api, path, method, base_url=BASE)

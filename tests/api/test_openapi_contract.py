@@ -10,16 +10,9 @@ from typing import Any
 
 import jsonschema_rs
 import pytest
-import schemathesis
-from hypothesis import HealthCheck, Phase, given, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
 
 from app.domains.people.rules import old_format_code
+from tests.api.contract import check_generated
 from tests.factories.staff import create_staff
 from tests.web.conftest import csrf_from, sign_in
 
@@ -287,35 +280,4 @@ def test_json_with_a_charset_is_accepted(api) -> None:
 )
 def test_generated_requests_get_documented_answers(api, openapi, method, path) -> None:
     """Schema-driven requests, signed in with the CSRF header: never a 5xx, every answer as documented."""
-    operation = schemathesis.openapi.from_dict(openapi)[path][method]
-    checks = [
-        not_a_server_error,
-        status_code_conformance,
-        content_type_conformance,
-        response_schema_conformance,
-    ]
-
-    @settings(
-        max_examples=25,
-        deadline=None,
-        database=None,
-        derandomize=True,  # the same cases every run: a failure here is reproducible
-        phases=[Phase.explicit, Phase.generate, Phase.shrink],
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(case=operation.as_strategy())
-    def run(case: Any) -> None:
-        sent = case.as_transport_kwargs(base_url=BASE)
-        unexpected = set(sent) - {"method", "url", "headers", "json", "params", "cookies", "data"}
-        assert not unexpected, unexpected
-        answer = api.request(
-            sent["method"],
-            sent["url"],
-            headers=sent.get("headers") or None,
-            params=sent.get("params") or None,
-            json=sent.get("json"),
-            content=sent.get("data"),
-        )
-        case.validate_response(answer, checks=checks)
-
-    run()
+    check_generated(api, path, method, base_url=BASE, openapi=openapi)

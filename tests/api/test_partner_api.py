@@ -11,15 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-import schemathesis
-from hypothesis import HealthCheck, Phase, given, settings
 from redis import Redis
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
 from sqlalchemy import select
 
 from app.audit.models import ChangeLog
@@ -27,6 +19,7 @@ from app.auth import scopes as scope_module
 from app.auth.api_clients import disable_api_client, rotate_api_client_secret
 from app.db import sync_session_factory, sync_tenant_uow
 from app.permissions import Permission
+from tests.api.contract import check_generated
 from tests.factories.api_clients import create_client, slug_of
 from tests.factories.decision_rows import decided_application, household
 from tests.factories.staff import create_staff
@@ -393,38 +386,7 @@ def test_generated_token_requests_get_documented_answers(client, maint_engine, t
     """Schema-driven requests to the token endpoint (random credentials, scopes, extra fields): never a
     5xx, every answer as documented."""
     create_client(maint_engine, [tenant_a])
-    openapi = client.get("/api/schema/openapi.json").json()
-    operation = schemathesis.openapi.from_dict(openapi)[TOKEN]["POST"]
-    checks = [
-        not_a_server_error,
-        status_code_conformance,
-        content_type_conformance,
-        response_schema_conformance,
-    ]
-
-    @settings(
-        max_examples=40,
-        deadline=None,
-        database=None,
-        derandomize=True,
-        phases=[Phase.explicit, Phase.generate, Phase.shrink],
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(case=operation.as_strategy())
-    def run(case: Any) -> None:
-        sent = case.as_transport_kwargs(base_url=BASE)
-        data = sent.get("data")
-        answer = client.request(
-            sent["method"],
-            sent["url"],
-            headers=sent.get("headers") or None,
-            params=sent.get("params") or None,
-            data=data if isinstance(data, dict) else None,
-            content=data if isinstance(data, str | bytes) else None,
-        )
-        case.validate_response(answer, checks=checks)
-
-    run()
+    check_generated(client, TOKEN, "POST", base_url=BASE, max_examples=40)
 
 
 def test_without_the_token_store_a_partner_is_told_to_retry_not_refused(

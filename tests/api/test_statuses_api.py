@@ -7,18 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-import schemathesis
-from hypothesis import HealthCheck, Phase, given, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
 from sqlalchemy import func, select
 
 from app.audit.models import ChangeLog
 from app.db import sync_tenant_uow
+from tests.api.contract import check_generated
 from tests.factories.decision_rows import decided_application, household
 from tests.factories.staff import create_staff
 from tests.web.conftest import csrf_from, sign_in
@@ -142,32 +135,4 @@ def test_the_operation_is_documented(client) -> None:
 
 
 def test_generated_requests_get_documented_answers(api, holders) -> None:
-    openapi = api.get("/api/schema/openapi.json").json()
-    operation = schemathesis.openapi.from_dict(openapi)[PATH]["GET"]
-    checks = [
-        not_a_server_error,
-        status_code_conformance,
-        content_type_conformance,
-        response_schema_conformance,
-    ]
-
-    @settings(
-        max_examples=30,
-        deadline=None,
-        database=None,
-        derandomize=True,
-        phases=[Phase.explicit, Phase.generate, Phase.shrink],
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(case=operation.as_strategy())
-    def run(case: Any) -> None:
-        sent = case.as_transport_kwargs(base_url=BASE)
-        answer = api.request(
-            sent["method"],
-            sent["url"],
-            headers=sent.get("headers") or None,
-            params=sent.get("params") or None,
-        )
-        case.validate_response(answer, checks=checks)
-
-    run()
+    check_generated(api, PATH, "GET", base_url=BASE, max_examples=30)
