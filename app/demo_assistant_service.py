@@ -35,8 +35,6 @@ from app.domains.services.assistant_work import accept_report, add_assistant, re
 from app.permissions import Role
 from app.tenants.models import Tenant
 
-HOURLY_RATE = Decimal("4.50")  # MK 316 from 01.07.2021; the current rate is a dated parameter to confirm
-
 
 def _years_ago(today: dt.date, years: int) -> dt.date:
     return add_months(today, -12 * years)
@@ -110,7 +108,6 @@ async def _load_municipality(session: AsyncSession, worker: Actor) -> int:
         expected_version=grant.version,
         personal_code=helper.personal_code or "",
         agreement_on=start,
-        hourly_rate=HOURLY_RATE,
         valid_from=start,
         today=today,
     )

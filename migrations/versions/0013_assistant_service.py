@@ -2,7 +2,8 @@
 
 A grant is a person's request with its assessment (the facts and the explanation of the hours) and its
 decision (granted for at most 3 years, or refused); assistants work on a grant for periods under an
-agreement with an hourly rate; each reports the hours of a month, accepted with the pay or rejected.
+agreement; each reports the hours of a month, accepted with the pay (at the national hourly rate of the
+month, 0017) or rejected.
 All four tables are tenant-owned with RLS enabled and forced.
 
 Revision ID: 0013
@@ -145,14 +146,12 @@ def upgrade() -> None:
         sa.Column("grant_id", sa.UUID(), nullable=False),
         sa.Column("assistant_id", sa.UUID(), nullable=False),
         sa.Column("agreement_on", sa.Date(), nullable=False),
-        sa.Column("hourly_rate", sa.Numeric(precision=8, scale=2), nullable=False),
         sa.Column("valid_from", sa.Date(), nullable=False),
         sa.Column("valid_to", sa.Date(), nullable=True),
         sa.Column("created_by", sa.UUID(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
         sa.Column("tenant_id", sa.UUID(), nullable=False),
         sa.Column("id", sa.UUID(), nullable=False),
-        sa.CheckConstraint("hourly_rate > 0", name=op.f("ck_assistant_assignments_hourly_rate")),
         sa.CheckConstraint(
             "valid_to IS NULL OR valid_to >= valid_from", name=op.f("ck_assistant_assignments_period")
         ),

@@ -64,7 +64,6 @@ def test_a_request_granted_staffed_reported_and_paid(
     page.get_by_label("Asistenta personas kods").fill(unique_code(dt.date(1985, 3, 3)))
     page.get_by_label("Vārds", exact=True).fill("Anita")
     page.get_by_label("Uzvārds").fill("Priede")
-    page.get_by_label("Stundas likme, EUR ar nodokļiem").fill("4,50")
     page.get_by_role("button", name="Pievienot asistentu").click()
     expect(page.get_by_test_id("assistant")).to_contain_text("Anita Priede")
 
@@ -78,6 +77,8 @@ def test_a_request_granted_staffed_reported_and_paid(
     form.get_by_label("Stundas", exact=True).fill("79,5")
     form.get_by_role("button", name="Reģistrēt pārskatu").click()
     expect(page.get_by_test_id("assistant-report")).to_contain_text("Gaida pieņemšanu")
+    # The rate the month will be paid at: the legal parameter, read-only.
+    expect(page.get_by_test_id("assistant-report").get_by_test_id("hourly-rate")).to_contain_text("4,50")
     page.get_by_test_id("assistant-report").get_by_role("button", name="Pieņemt").click()
     expect(page.get_by_test_id("report-pay")).to_have_text(re.compile(r"357,75\s€"))
     assert_accessible(page, "the grant with a paid month")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -91,7 +90,6 @@ def assign(
     personal_code: str,
     *,
     valid_from: dt.date,
-    rate: str = "4.50",
     today: dt.date,
     **names: str,
 ) -> Any:
@@ -105,7 +103,6 @@ def assign(
             expected_version=None,
             personal_code=personal_code,
             agreement_on=valid_from,
-            hourly_rate=Decimal(rate),
             valid_from=valid_from,
             today=today,
             **names,

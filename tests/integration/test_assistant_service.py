@@ -39,6 +39,7 @@ from app.domains.services.assistant_work import (
     END_NEEDED,
     MONTH_NEEDED,
     NAME_NEEDED,
+    NO_RATE,
     NOT_ACTIVE,
     NOT_GRANTED,
     OWN_ASSISTANT,
@@ -145,7 +146,7 @@ def test_an_adults_request_from_the_assessment_to_the_months_pay(
 
     # Assistants: one named (not in the register), one from the register; never the person themself.
     named_code = unique_code(dt.date(1985, 1, 1))
-    add = dict(expected_version=None, agreement_on=dt.date(2026, 3, 9), hourly_rate=D("4.50"))
+    add = dict(expected_version=None, agreement_on=dt.date(2026, 3, 9))
     assert refused_with(
         settings,
         tenant_a,
@@ -180,7 +181,6 @@ def test_an_adults_request_from_the_assessment_to_the_months_pay(
         grant,
         person_code(rw_sessions, tenant_a, sister),
         valid_from=dt.date(2026, 3, 15),
-        rate="5.10",
         today=TODAY,
     )
     with sync_tenant_uow(rw_sessions, tenant_a) as s:
@@ -222,17 +222,18 @@ def test_an_adults_request_from_the_assessment_to_the_months_pay(
         ),
     ) == {"valid_to": [REPORTED_AFTER]}
 
-    # Accepting computes the pay at the agreement's rate; a rejected month may be reported again.
+    # Accepting computes the pay at the national rate in force on the month (the legal parameter: 4.50 from
+    # 01.04.2023, unconfirmed); a rejected month may be reported again.
     accepted = act(
         settings,
         tenant_a,
         lambda s: accept_report(s, worker, grant.id, made.id, expected_version=made.version, today=TODAY),
     )
     assert (accepted.status, accepted.pay, accepted.hourly_rate) == ("accepted", D("180.00"), D("4.50"))
-    assert [line["label"] for line in accepted.pay_explanation] == [
-        rules.PAY_HOURS,
-        rules.PAY_RATE,
-        rules.PAY_TOTAL,
+    assert [(line["label"], line["reference"]) for line in accepted.pay_explanation] == [
+        (rules.PAY_HOURS, "MK 316"),
+        (rules.PAY_RATE_UNCONFIRMED, "MK 316"),
+        (rules.PAY_TOTAL, "MK 316"),
     ]
     with pytest.raises(Conflict) as again:
         act(settings, tenant_a, lambda s: accept_report(s, worker, grant.id, made.id, expected_version=None))
@@ -244,7 +245,7 @@ def test_an_adults_request_from_the_assessment_to_the_months_pay(
             s, worker, grant.id, other.id, expected_version=other.version, accepted_hours=D("12.25")
         ),
     )
-    assert fewer.pay == D("62.48")  # 12.25 × 5.10 = 62.475, half up
+    assert fewer.pay == D("55.13")  # 12.25 × 4.50 = 55.125, half up
     april = act(settings, tenant_a, report(first, APRIL, "30"))
     rejected = act(
         settings,
@@ -276,6 +277,87 @@ def test_an_adults_request_from_the_assessment_to_the_months_pay(
         "services:assistant:report:accept",
         "services:assistant:report:reject",
     } <= set(actions)
+
+
+def test_a_report_is_paid_at_the_hourly_rate_in_force_on_its_month(
+    settings, rw_sessions, tenant_a, ground
+) -> None:
+    """The rate is the legal parameter `assistant_hourly_rate` on the month's first day: 3.70 under MK 942
+    until 30.06.2021, 4.50 under MK 316 from 01.07.2021, and from 01.04.2023 (raised by an amendment, the
+    amount unconfirmed) marked unconfirmed in the explanation. No rate in force (before 2021) is a message."""
+    worker = ground["worker"]
+    person = add_person(rw_sessions, tenant_a, "Kārlis", "Egle", dt.date(1980, 2, 2))
+    add_disability(rw_sessions, tenant_a, person, "I", dt.date(2020, 1, 1), None)
+    grant = granted(
+        settings,
+        tenant_a,
+        worker,
+        person,
+        requested_on=dt.date(2020, 11, 2),
+        valid_from=dt.date(2020, 11, 2),
+        today=TODAY,
+    )
+    helper = assign(
+        settings,
+        tenant_a,
+        worker,
+        grant,
+        unique_code(dt.date(1975, 3, 3)),
+        valid_from=dt.date(2020, 11, 2),
+        today=TODAY,
+        first_name="Inga",
+        last_name="Vītola",
+    )
+
+    def paid(month: dt.date) -> AssistantReport:
+        made = act(
+            settings,
+            tenant_a,
+            lambda s: record_report(
+                s, worker, grant.id, assistant_id=helper.assistant_id, month=month, hours=D(10), today=TODAY
+            ),
+        )
+        return act(
+            settings,
+            tenant_a,
+            lambda s: accept_report(s, worker, grant.id, made.id, expected_version=made.version, today=TODAY),
+        )
+
+    def rate_line(report: AssistantReport) -> tuple[str, str, str]:
+        line = (report.pay_explanation or [])[1]
+        return line["label"], line["value"], line["reference"]
+
+    may_2021 = paid(dt.date(2021, 5, 1))
+    assert (may_2021.hourly_rate, may_2021.pay) == (D("3.70"), D("37.00"))
+    assert rate_line(may_2021) == (rules.PAY_RATE, "3.70", "MK 942")
+    june_2022 = paid(dt.date(2022, 6, 1))
+    assert (june_2022.hourly_rate, june_2022.pay) == (D("4.50"), D("45.00"))
+    assert rate_line(june_2022) == (rules.PAY_RATE, "4.50", "MK 316")
+    may_2023 = paid(dt.date(2023, 5, 1))
+    assert (may_2023.hourly_rate, may_2023.pay) == (D("4.50"), D("45.00"))
+    assert rate_line(may_2023) == (rules.PAY_RATE_UNCONFIRMED, "4.50", "MK 316")
+
+    # No rate is in force before 2021 (the first row): a message, and the report stays submitted.
+    made = act(
+        settings,
+        tenant_a,
+        lambda s: record_report(
+            s,
+            worker,
+            grant.id,
+            assistant_id=helper.assistant_id,
+            month=dt.date(2020, 12, 1),
+            hours=D(5),
+            today=TODAY,
+        ),
+    )
+    assert refused_with(
+        settings,
+        tenant_a,
+        lambda s: accept_report(s, worker, grant.id, made.id, expected_version=made.version, today=TODAY),
+    ) == {"hourly_rate": [NO_RATE]}
+    with sync_tenant_uow(rw_sessions, tenant_a) as s:
+        assert s.scalar(select(AssistantReport.status).where(AssistantReport.id == made.id)) == "submitted"
 
 
 def test_a_child_under_five_is_refused_and_an_older_child_gets_100_hours(
@@ -420,7 +502,6 @@ def test_stale_versions_permissions_missing_facts_and_other_municipalities(
                 first_name="A",
                 last_name="B",
                 agreement_on=TODAY,
-                hourly_rate=D("4.5"),
                 valid_from=TODAY,
                 today=TODAY,
             ),

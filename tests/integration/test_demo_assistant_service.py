@@ -34,10 +34,15 @@ def test_every_municipality_has_a_grant_an_assistant_and_a_paid_month(
         with sync_tenant_uow(rw_sessions, tenant) as s:
             grants = sorted(s.execute(select(AssistantGrant.status, AssistantGrant.monthly_hours)).all())
             assistants = s.scalar(select(func.count()).select_from(AssistantAssignment))
-            reports = s.execute(select(AssistantReport.status, AssistantReport.pay)).all()
+            reports = s.execute(
+                select(AssistantReport.status, AssistantReport.pay, AssistantReport.hourly_rate)
+            ).all()
         assert [status for status, _ in grants] == ["granted", "requested"], slug
         assert grants[0].monthly_hours == 80 and assistants == 1, slug
-        assert [(r.status, str(r.pay)) for r in reports] == [("accepted", "324.00")], slug  # 72 h × 4,50 €
+        # 72 h × 4,50 €, the legal parameter's rate in force last month
+        assert [(r.status, str(r.pay), str(r.hourly_rate)) for r in reports] == [
+            ("accepted", "324.00", "4.50")
+        ], slug
 
 
 def test_loading_again_creates_nothing(tenants: dict[str, uuid.UUID], settings: Settings) -> None:

@@ -19,6 +19,7 @@ from app.domains.services.assistant_rules import (
     OVER_GRANT,
     PAY_HOURS,
     PAY_RATE,
+    PAY_RATE_UNCONFIRMED,
     PAY_TOTAL,
     UNKNOWN_PURPOSE,
     Applicant,
@@ -109,3 +110,15 @@ def test_the_months_pay_with_its_explanation() -> None:
     ]
     # Stored as JSON and read back, the amounts are Decimals again (the hours a string of a number).
     assert [line["value"] for line in pay.as_json()] == ["12.25", "4.55", "55.74"]
+
+
+def test_the_rate_line_carries_the_parameters_reference_and_marks_an_unconfirmed_value() -> None:
+    old = month_pay_explained(D("10"), D("3.70"), reference="MK 942")
+    assert (old.amount, old.lines[1].label, old.lines[1].reference) == (D("37.00"), PAY_RATE, "MK 942")
+    unsure = month_pay_explained(D("10"), D("4.50"), reference="MK 316", unconfirmed=True)
+    assert (unsure.amount, unsure.lines[1].label, unsure.lines[1].value) == (
+        D("45.00"),
+        PAY_RATE_UNCONFIRMED,
+        D("4.50"),
+    )
+    assert [line.reference for line in unsure.lines] == ["MK 316"] * 3

@@ -5,6 +5,7 @@ and hostile input never a 500."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -65,6 +66,18 @@ def test_the_national_values_on_a_date_in_latvian(client, staff) -> None:
     assert 'data-key="savings_limit"' in html and "SPSPL 36. p. 1. d. 2. p." in html
     assert "piemēro valstī noteikto maksimumu" in html  # no municipal low-income threshold
     assert 'id="value-form"' not in html  # only the head of service adds values
+
+
+def test_the_assistants_hourly_rate_is_a_dated_national_value(client, staff) -> None:
+    as_(client, staff, "benefit_officer")
+    row = r'data-key="assistant_hourly_rate".*?</tr>'
+    may_2021 = re.search(row, client.get(PAGE, params={"on": "01.05.2021"}).text, re.S)
+    assert may_2021 and "3,70\xa0€" in may_2021.group(0) and "MK 942" in may_2021.group(0)
+    assert "Neapstiprināts" not in may_2021.group(0)
+    now = re.search(row, client.get(PAGE, params={"on": "01.09.2023"}).text, re.S)
+    assert now and "Asistenta atlīdzība stundā ar nodokļiem" in now.group(0)
+    assert "4,50\xa0€" in now.group(0) and "MK 316" in now.group(0) and "Neapstiprināts" in now.group(0)
+    assert "jaunā summa šeit nav apstiprināta" in now.group(0)
 
 
 def test_after_the_published_values_the_thresholds_are_derived(client, staff) -> None:

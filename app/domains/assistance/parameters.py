@@ -28,6 +28,8 @@ published them — when present they win over the ones derived from the median):
                                 0: it refuses the status (UNCONFIRMED which MK 809 means)
   regular_income_months, irregular_income_months   divisors of the income averaging (3 / 12; UNCONFIRMED)
   minimum_wage                  national minimum monthly wage (EUR), used by catalogue rules
+  assistant_hourly_rate         the assistant's pay an hour with taxes (EUR; MK 316, the service's rules in
+                                app/domains/services/assistant_rules.py; the rate from 01.04.2023 UNCONFIRMED)
 """
 
 from __future__ import annotations
@@ -60,6 +62,10 @@ NATIONAL_NOTES = (
     N_("No source states the 2025 median; 754.5–755 back-calculated from the published thresholds."),
     N_("Not in the domain brief; check the Cabinet regulation on the minimum monthly wage."),
     N_("Published value."),
+    N_(
+        "Raised from 01.04.2023 by an amendment of MK 316 (23-TA-336); the new amount is unconfirmed here: "
+        "check it."
+    ),
     N_("Whole euros, half up, as observed (425 × 0.7 = 297.5 → 298); the rule in the law is unconfirmed."),
 )
 
@@ -116,6 +122,7 @@ SPECS: dict[str, ParameterSpec] = {
     "regular_income_months": ParameterSpec(N_("Regular income averaged over"), "months"),
     "irregular_income_months": ParameterSpec(N_("Irregular income averaged over"), "months"),
     "minimum_wage": ParameterSpec(N_("Minimum monthly wage"), "EUR"),
+    "assistant_hourly_rate": ParameterSpec(N_("Assistant's pay an hour, with taxes"), "EUR"),
 }
 MUNICIPAL_KEYS = tuple(k for k, s in SPECS.items() if s.municipal)
 

@@ -6,8 +6,8 @@ from and the explanation (assistant_rules.py) — and then its decision: granted
 years within the disability period, with the hours a month, or refused. Grants of one person never
 overlap; without an exclusion constraint (the embedded PostgreSQL ships no btree_gist) the service keeps
 that under a row lock on the person. An assistant works on a grant for a period (`AssistantAssignment`,
-with the agreement and the hourly rate), and reports the hours of each month; an accepted report carries
-its pay with the explanation."""
+with the agreement), and reports the hours of each month; an accepted report carries its pay at the hourly
+rate in force on its month (the legal parameter `assistant_hourly_rate`) with the explanation."""
 
 from __future__ import annotations
 
@@ -113,13 +113,12 @@ class Assistant(Timestamped, TenantOwned, Base):
 
 class AssistantAssignment(Timestamped, TenantOwned, Base):
     """An assistant working on a grant from `valid_from` (to `valid_to` once ended), under an agreement
-    signed on `agreement_on`, paid `hourly_rate` an hour (with taxes)."""
+    signed on `agreement_on` (paid at the national hourly rate in force on each month reported)."""
 
     __tablename__ = "assistant_assignments"
     __table_args__ = (
         tenant_fk("grant_id", "assistant_grants"),
         tenant_fk("assistant_id", "assistants"),
-        CheckConstraint("hourly_rate > 0", name="hourly_rate"),
         CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="period"),
         Index(None, "tenant_id", "grant_id"),
         Index(None, "tenant_id", "assistant_id"),
@@ -128,7 +127,6 @@ class AssistantAssignment(Timestamped, TenantOwned, Base):
     grant_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     assistant_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     agreement_on: Mapped[date] = mapped_column(Date)
-    hourly_rate: Mapped[Decimal] = mapped_column(Numeric(8, 2))
     valid_from: Mapped[date] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
     created_by: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("app.users.id"))

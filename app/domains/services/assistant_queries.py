@@ -84,7 +84,6 @@ class AssignmentRow:
     name: str
     personal_code: str
     agreement_on: dt.date
-    hourly_rate: Decimal
     valid_from: dt.date
     valid_to: dt.date | None
 
@@ -125,7 +124,6 @@ async def grant_card(session: AsyncSession, actor: Actor, grant_id: uuid.UUID) -
             f"{first} {last}",
             display_code(code) or code,
             a.agreement_on,
-            a.hourly_rate,
             a.valid_from,
             a.valid_to,
         )

@@ -144,15 +144,19 @@ def month_pay(hours: Decimal, rate: Decimal) -> Decimal:
 
 PAY_HOURS = N_("Hours accepted")
 PAY_RATE = N_("Hourly rate with taxes")
+PAY_RATE_UNCONFIRMED = N_("Hourly rate with taxes (unconfirmed value: check it)")
 PAY_TOTAL = N_("Pay for the month: hours × rate")
 
 
-def month_pay_explained(hours: Decimal, rate: Decimal) -> Computation:
-    """The month's pay (`month_pay`) with its explanation lines."""
+def month_pay_explained(
+    hours: Decimal, rate: Decimal, *, reference: str = MK_316_PERIOD, unconfirmed: bool = False
+) -> Computation:
+    """The month's pay (`month_pay`) with its explanation lines; the rate line carries the legal parameter's
+    reference and says when its value is unconfirmed."""
     pay = month_pay(hours, rate)
     lines = (
         Line(PAY_HOURS, hours, "h", MK_316_PERIOD),
-        Line(PAY_RATE, rate, "EUR", MK_316_PERIOD),
+        Line(PAY_RATE_UNCONFIRMED if unconfirmed else PAY_RATE, rate, "EUR", reference),
         Line(PAY_TOTAL, pay, "EUR", MK_316_PERIOD),
     )
     return Computation(pay, True, lines)

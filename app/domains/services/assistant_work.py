@@ -1,6 +1,7 @@
 """The assistants of a granted assistant service (MK 316) and their monthly reports: adding an assistant
-to a grant (found by personal code, or registered by name) under an agreement with an hourly rate, ending
-their work, recording a month's hours, and accepting them with the pay or rejecting them.
+to a grant (found by personal code, or registered by name) under an agreement, ending their work, recording
+a month's hours, and accepting them with the pay — at the hourly rate in force on the month, the national
+legal parameter `assistant_hourly_rate` — or rejecting them.
 
 A report is checked against the grant by the rules (assistant_rules.check_report): the month within the
 grant's period, and the hours of all the grant's assistants that month not over the hours granted. Reports
@@ -19,6 +20,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Actor
+from app.domains.assistance.parameters import MissingParameter, ParameterValue, national_parameters
 from app.domains.benefits.periods import ONE_DAY, add_months
 from app.domains.cases.access import municipal_today
 from app.domains.people.models import Person
@@ -32,7 +34,6 @@ from app.i18n import N_
 from app.permissions import Permission
 
 MAX_HOURS = Decimal("744")  # the hours of a 31-day month
-MAX_RATE = Decimal("999.99")
 CENT = Decimal("0.01")
 
 NOT_GRANTED = N_("Assistants and reports are recorded for a granted service only.")
@@ -40,7 +41,6 @@ CODE_NEEDED = N_("Enter the assistant's personal code, e.g. 120480-11023.")
 NAME_NEEDED = N_("Give the assistant's name and surname: they are not in the client register.")
 OWN_ASSISTANT = N_("The person cannot be their own assistant.")
 AGREEMENT_NEEDED = N_("Give the day the agreement was signed; it cannot be in the future.")
-RATE_NEEDED = N_("Give the hourly rate in euros, a positive amount.")
 ASSIGNMENT_START = N_("The assistant starts within the grant's period, on or after the agreement.")
 ALREADY_ASSISTS = N_("This assistant already works on this grant in that period.")
 NO_SUCH_ASSIGNMENT = N_("No such assistant on this grant.")
@@ -56,6 +56,11 @@ REPORT_DECIDED = N_("The report has already been accepted or rejected.")
 REPORT_STALE = N_("Someone else changed this report meanwhile. Reload the page and try again.")
 ACCEPTED_RANGE = N_("The hours accepted are more than 0 and at most the hours reported.")
 REJECT_REASON = N_("Give the reason the report is rejected.")
+NO_RATE = N_(
+    "No hourly rate of the assistant's pay is in force on the report's month. "
+    "Check the legal parameters valid on that date."
+)
+RATE_KEY = "assistant_hourly_rate"
 
 
 def _in_cents(value: Decimal | None, most: Decimal) -> bool:
@@ -106,13 +111,12 @@ async def add_assistant(
     last_name: str = "",
     phone: str = "",
     agreement_on: dt.date | None,
-    hourly_rate: Decimal | None,
     valid_from: dt.date | None,
     today: dt.date | None = None,
 ) -> AssistantAssignment:
-    """An assistant starts work on a granted service from `valid_from` under an agreement with an hourly
-    rate; the assistant is found by personal code (among the municipality's assistants, then in the
-    client register) or registered by name."""
+    """An assistant starts work on a granted service from `valid_from` under an agreement (the pay is at
+    the national hourly rate of each month); the assistant is found by personal code (among the
+    municipality's assistants, then in the client register) or registered by name."""
     grant = await locked_grant(session, actor, grant_id, expected_version)
     assert actor.tenant_id is not None
     if grant.status != "granted" or grant.valid_from is None or grant.valid_to is None:
@@ -125,8 +129,6 @@ async def add_assistant(
         errors["personal_code"] = [OWN_ASSISTANT]
     if agreement_on is None or agreement_on > day:
         errors["agreement_on"] = [AGREEMENT_NEEDED]
-    if not _in_cents(hourly_rate, MAX_RATE):
-        errors["hourly_rate"] = [RATE_NEEDED]
     if (
         valid_from is None
         or not grant.valid_from <= valid_from <= grant.valid_to
@@ -145,7 +147,7 @@ async def add_assistant(
             errors["personal_code"] = [ALREADY_ASSISTS]
     if errors:
         raise InvalidInput(errors)
-    assert valid_from is not None and agreement_on is not None and hourly_rate is not None
+    assert valid_from is not None and agreement_on is not None
     if assistant is None:
         assistant = Assistant(tenant_id=actor.tenant_id, phone=phone.strip()[:30] or None, **new_fields)
         session.add(assistant)
@@ -155,7 +157,6 @@ async def add_assistant(
         grant_id=grant.id,
         assistant_id=assistant.id,
         agreement_on=agreement_on,
-        hourly_rate=hourly_rate,
         valid_from=valid_from,
         created_by=actor.user_id,
     )
@@ -172,7 +173,6 @@ async def add_assistant(
             "assignment_id": assignment.id,
             "assistant_id": assistant.id,
             "agreement_on": agreement_on,
-            "hourly_rate": hourly_rate,
             "valid_from": valid_from,
         },
     )
@@ -229,6 +229,15 @@ async def end_assistant(
 
 
 # --- monthly reports ---------------------------------------------------------------------------------------
+
+
+async def hourly_rate_on(session: AsyncSession, month: dt.date) -> ParameterValue | None:
+    """The national hourly rate (with taxes) in force on the month's first day; None when none is."""
+    day = month.replace(day=1)
+    try:
+        return (await national_parameters(session, day)).get(RATE_KEY)
+    except MissingParameter:
+        return None
 
 
 def _month_end(month: dt.date) -> dt.date:
@@ -365,17 +374,20 @@ async def accept_report(
     accepted_hours: Decimal | None = None,
     today: dt.date | None = None,
 ) -> AssistantReport:
-    """Accepts the report (all its hours, or fewer) and computes the month's pay at the agreement's hourly
-    rate, with its explanation."""
+    """Accepts the report (all its hours, or fewer) and computes the month's pay at the hourly rate in
+    force on the month's first day (the legal parameter), with its explanation; the report keeps the rate.
+    No rate in force that month is a message, nothing is changed."""
     report = await _locked_report(session, actor, grant_id, report_id, expected_version)
     hours = report.hours if accepted_hours is None else accepted_hours
     if not _in_cents(hours, report.hours):
         raise InvalidInput({"accepted_hours": [ACCEPTED_RANGE]})
-    rate = await session.scalar(
-        select(AssistantAssignment.hourly_rate).where(AssistantAssignment.id == report.assignment_id)
+    found = await hourly_rate_on(session, report.month)
+    if found is None:
+        raise InvalidInput({"hourly_rate": [NO_RATE]})
+    rate = found.value.quantize(CENT)  # the parameter keeps 4 decimals; the rate is in cents, as stored
+    pay = rules.month_pay_explained(
+        hours, rate, reference=found.legal_reference, unconfirmed=found.unconfirmed
     )
-    assert rate is not None
-    pay = rules.month_pay_explained(hours, rate)
     report.status, report.accepted_hours, report.hourly_rate = "accepted", hours, rate
     report.pay, report.pay_explanation = pay.amount, pay.as_json()
     report.decided_on, report.decided_by = today or municipal_today(), actor.user_id

@@ -29,6 +29,7 @@ from app.domains.services.assistant_queries import (
     grant_card,
     grant_list,
 )
+from app.domains.services.assistant_work import hourly_rate_on
 from app.errors import InvalidInput
 from app.i18n import N_, gettext
 from app.permissions import Permission
@@ -164,10 +165,16 @@ async def _context(
     card = await grant_card(db, actor, grant_id)
     grant, lang = card.grant, language_of(request)
     assistants = {a.assistant_id: a.name for a in card.assignments}
+    # The national hourly rate of each month a report waits for a verdict in, and of this month (the
+    # report form): read-only, the rate accepting will pay at.
+    this_month = today().replace(day=1)
+    waiting = {r.report.month for r in card.reports if r.report.status == "submitted"}
+    rates = {m: await hourly_rate_on(db, m) for m in sorted(waiting | {this_month})}
     reports = [
         {
             "row": r,
             "pay_lines": _readable(lines_from_json(r.report.pay_explanation or []), lang),
+            "rate": rates.get(r.report.month),
         }
         for r in card.reports
     ]
@@ -178,6 +185,7 @@ async def _context(
         "explanation": _readable(lines_from_json(grant.explanation), lang),
         "longest_end": longest_end(grant.requested_on, card.disability_until),
         "reports": reports,
+        "month_rate": rates[this_month],
         "assistant_choices": list(assistants.items()),
         "open_assignments": [
             (a.id, f"{a.name} · {dotted(a.valid_from)}–") for a in card.assignments if a.valid_to is None

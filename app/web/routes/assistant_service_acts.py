@@ -26,7 +26,7 @@ from app.domains.services.assistant_work import (
 )
 from app.errors import InvalidInput
 from app.i18n import N_
-from app.web.routes.applications_common import read_amount, read_day
+from app.web.routes.applications_common import read_day
 from app.web.routes.assistant_service import grant_path, refused_again
 from app.web.routes.case_forms import Form, first_error, go_to, one, read_uuid, read_version, today, values_of
 
@@ -36,7 +36,6 @@ ASSISTANT_FIELDS = (
     "last_name",
     "phone",
     "agreement_on",
-    "hourly_rate",
     "valid_from",
 )
 END_FIELDS = ("assignment_id", "valid_to")
@@ -88,7 +87,6 @@ async def assistant_act(
     errors: dict[str, list[str]] = {}
     agreement_on = read_day(values, "agreement_on", errors)
     valid_from = read_day(values, "valid_from", errors)
-    rate = read_amount(values, "hourly_rate", errors)
     try:
         if errors:
             raise InvalidInput(errors)
@@ -102,7 +100,6 @@ async def assistant_act(
             last_name=values["last_name"],
             phone=values["phone"],
             agreement_on=agreement_on,
-            hourly_rate=rate,
             valid_from=valid_from,
             today=today(),
         )
