@@ -144,6 +144,13 @@ def test_citizen_follows_records_and_files_a_complaint(
     page.get_by_label("Temats").fill("Pakalpojums netiek sniegts")
     page.get_by_label("Saturs").fill("Aprūpētāja divas nedēļas nav ieradusies.")
     page.get_by_label("Adrese, e-pasts vai tālrunis atbildei").fill("janis@example.lv")
+    program = tmp_path / "programma.exe"
+    program.write_bytes(b"MZ\x90\x00" + bytes(range(256)))
+    page.get_by_label("Pievienotās datnes").set_input_files(str(program))
+    page.get_by_role("button", name="Nosūtīt").click()  # a program is refused; the text stays
+    expect(page.locator("#complaint-form")).to_contain_text("Šāda veida datni nevar augšupielādēt")
+    expect(page.get_by_label("Saturs")).to_have_value("Aprūpētāja divas nedēļas nav ieradusies.")
+    shot(page, "complaint-refused")
     attachment = tmp_path / "grafiks.pdf"
     attachment.write_bytes(PDF_BYTES)
     page.get_by_label("Pievienotās datnes").set_input_files(str(attachment))
@@ -177,6 +184,7 @@ def test_provider_self_registers_and_is_approved(
     page.get_by_label("Pašvaldība").select_option(slug(rw_sessions, tenant_a))
     page.get_by_role("button", name="Iesniegt").click()  # nothing filled in: the messages, in Latvian
     expect(page.locator("#provider-form")).to_contain_text("Ievadiet sniedzēja nosaukumu.")
+    shot(page, "provider-refused")
     page.get_by_label("Sniedzējs").fill("SIA Ozola aprūpe")
     page.get_by_label("Reģistrācijas numurs vai personas kods").fill("40003555555")
     page.get_by_label("Pakalpojumu veidi").fill("Aprūpe mājās\nDienas aprūpes centrs")

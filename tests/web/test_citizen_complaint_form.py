@@ -116,3 +116,41 @@ def test_a_signed_in_citizen_sends_a_submission_with_their_name(
     [row] = _stored(rw_sessions, tenant_a, subject)
     assert row.person_id == world.own_a and row.submitter_contact == "janis@example.lv"
     assert "Atbilde jāsniedz līdz" in page.text
+
+
+def test_staff_download_the_attached_file_and_another_municipality_cannot(
+    app_client: TestClient[Any],
+    citizen_settings: Any,
+    rw_sessions: sessionmaker[Session],
+    tenant_a: uuid.UUID,
+    tenant_b: uuid.UUID,
+) -> None:
+    from app.main import create_app
+    from tests.factories.staff import create_staff
+    from tests.web.conftest import sign_in
+
+    subject = f"Ar datni {uuid.uuid4().hex[:6]}"
+    fields = {"municipality": _slug(rw_sessions, tenant_a), "kind": "complaint", "subject": subject}
+    assert (
+        _post(
+            app_client, {**fields, "text": "Skat. datni.", "anonymous": "1"}, [("akts.pdf", PDF_BYTES)]
+        ).status_code
+        == 200
+    )
+    [row] = _stored(rw_sessions, tenant_a, subject)
+    with sync_tenant_uow(rw_sessions, tenant_a) as s:
+        attachment = s.scalar(
+            select(ComplaintAttachment.id).where(ComplaintAttachment.complaint_id == row.id)
+        )
+    path = f"/complaints/{row.id}/attachments/{attachment}"
+    for tenant, expected in ((tenant_a, 200), (tenant_b, 404)):
+        username = f"head-{uuid.uuid4().hex[:6]}"
+        create_staff(rw_sessions, {tenant: ["head_of_service"]}, username=username)
+        with TestClient(app=create_app(citizen_settings), base_url="http://127.0.0.1:8000") as staff:
+            assert sign_in(staff, username).status_code in (302, 303)
+            answer = staff.get(path)
+        assert answer.status_code == expected
+        if expected == 200:
+            assert answer.content == PDF_BYTES and answer.headers["content-type"] == "application/pdf"
+            assert answer.headers["cache-control"] == "private, no-store"
+            assert "akts.pdf" in answer.headers["content-disposition"]

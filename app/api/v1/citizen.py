@@ -13,8 +13,9 @@ import binascii
 import datetime as dt
 import hashlib
 import uuid
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Protocol, TypeVar
 
 import msgspec
 from litestar import Request, Response, get, post
@@ -27,7 +28,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.api.v1.idempotency import IdempotencyKey, created_once
 from app.api.v1.responses import ProblemOperation, problems
 from app.auth.citizen import Citizen, citizen_of, provide_citizen
-from app.documents import rules as document_rules
 from app.domains.benefits.decision_pdf import PDF
 from app.domains.benefits.rules import APPLICATION_STATUSES, OUTCOMES
 from app.domains.cases.access import municipal_today
@@ -48,6 +48,7 @@ from app.errors import InvalidInput, NotFound
 from app.i18n import N_, gettext
 from app.tenants.models import Tenant
 from app.web.deps import resources
+from app.web.downloads import private_file
 from app.web.templating import language_of
 
 TAGS = ["citizen e-services"]
@@ -63,6 +64,22 @@ def _maint(request: Request[Any, Any, Any]) -> async_sessionmaker[AsyncSession]:
     if maint is None:
         raise RuntimeError("the citizen e-services need the maintenance sessions")
     return maint
+
+
+class _Identified(Protocol):
+    @property
+    def id(self) -> uuid.UUID: ...
+
+
+Own = TypeVar("Own", bound=_Identified)
+
+
+def one_of(own: Iterable[Own], wanted: uuid.UUID) -> Own:
+    """The citizen's own record with that id; 404 otherwise — another person's looks like none at all."""
+    found = next((item for item in own if item.id == wanted), None)
+    if found is None:
+        raise NotFound(NOT_FOUND)
+    return found
 
 
 async def _records(request: Request[Any, Any, Any], citizen: Citizen) -> list[OwnRecord]:
@@ -226,10 +243,7 @@ async def citizen_applications(
 async def citizen_application(
     request: Request[Any, Any, Any], citizen: NamedDependency[Citizen], application_id: FromPath[uuid.UUID]
 ) -> ApplicationOut:
-    for item in await all_applications(request, citizen):
-        if item.id == application_id:
-            return item
-    raise NotFound(NOT_FOUND)
+    return one_of(await all_applications(request, citizen), application_id)
 
 
 @get(
@@ -257,15 +271,7 @@ async def citizen_decision_document(
         async with tenant_reader(sessions, record.tenant_id) as db:
             found = await own_decision_document(db, record, decision_id)
         if found is not None:
-            return Response(
-                found.content,
-                media_type=PDF,
-                headers={
-                    "Content-Disposition": document_rules.content_disposition(found.filename),
-                    "Cache-Control": "private, no-store",
-                    "Content-Security-Policy": "default-src 'none'; sandbox",
-                },
-            )
+            return private_file(found.content, PDF, found.filename)
     raise NotFound(NOT_FOUND)
 
 
@@ -349,10 +355,7 @@ async def citizen_queue_entries(
 async def citizen_queue_entry(
     request: Request[Any, Any, Any], citizen: NamedDependency[Citizen], entry_id: FromPath[uuid.UUID]
 ) -> QueueEntryOut:
-    for item in await all_queue_entries(request, citizen):
-        if item.id == entry_id:
-            return item
-    raise NotFound(NOT_FOUND)
+    return one_of(await all_queue_entries(request, citizen), entry_id)
 
 
 # --- who viewed my data -----------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from litestar import Request, Response, get, patch, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 
-from app.api.v1.citizen import NOT_FOUND, SIGNED_IN, chosen_municipality, client_key
+from app.api.v1.citizen import SIGNED_IN, chosen_municipality, client_key, one_of
 from app.api.v1.idempotency import IdempotencyKey, created_once
 from app.api.v1.responses import ProblemOperation, problems
 from app.auth.citizen import Citizen, provide_citizen
@@ -30,7 +30,6 @@ from app.domains.providers.self_service import (
     update_own_registration,
 )
 from app.domains.providers.service import receive_application
-from app.errors import NotFound
 from app.i18n import gettext
 from app.web.deps import resources
 from app.web.routes.provider_search import maintenance_sessions
@@ -165,10 +164,8 @@ def _detail(
 async def find_own(
     request: Request[Any, Any, Any], citizen: Citizen, registration_id: uuid.UUID
 ) -> OwnRegistration:
-    for r in await own_registrations(maintenance_sessions(request), citizen.personal_code, municipal_today()):
-        if r.id == registration_id:
-            return r
-    raise NotFound(NOT_FOUND)
+    found = await own_registrations(maintenance_sessions(request), citizen.personal_code, municipal_today())
+    return one_of(found, registration_id)
 
 
 @post(

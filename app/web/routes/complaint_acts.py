@@ -15,12 +15,12 @@ from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Actor
-from app.documents.rules import content_disposition
 from app.domains.complaints import rules
 from app.domains.complaints.queries import attachment_file, complaint_card, handler_choices
 from app.domains.complaints.service import answer_complaint, assign_complaint, close_complaint
 from app.errors import InvalidInput
 from app.permissions import Permission
+from app.web.downloads import private_file
 from app.web.htmx import refused
 from app.web.routes.applications_common import read_day
 from app.web.routes.case_forms import Form, dotted, go_to, one, read_uuid, read_version, today, values_of
@@ -74,15 +74,7 @@ async def complaint_attachment(
     attachment_id: FromPath[uuid.UUID],
 ) -> Response[bytes]:
     file = await attachment_file(db, actor, complaint_id, attachment_id)
-    return Response(
-        file.content,
-        media_type=file.content_type.split(";", 1)[0].strip(),
-        headers={
-            "Content-Disposition": content_disposition(file.filename),
-            "Cache-Control": "private, no-store",
-            "Content-Security-Policy": "default-src 'none'; sandbox",
-        },
-    )
+    return private_file(file.content, file.content_type, file.filename)
 
 
 @post("/complaints/{complaint_id:uuid}/assign", name="complaints.assign", status_code=200)

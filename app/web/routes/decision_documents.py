@@ -12,8 +12,8 @@ from litestar.plugins.htmx import HTMXRequest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Actor
-from app.documents import rules
 from app.domains.benefits.decision_pdf import PDF, read_decision_document, render_decision_now
+from app.web.downloads import private_file
 from app.web.routes.case_forms import go_to
 
 
@@ -24,16 +24,7 @@ async def download_decision(
     decision_id: FromPath[uuid.UUID],
 ) -> Response[bytes]:
     document = await read_decision_document(db, actor, decision_id)
-    return Response(
-        document.content,
-        media_type=PDF,
-        headers={
-            "Content-Disposition": rules.content_disposition(document.filename),
-            # Personal data: kept by no cache; and never run as a page.
-            "Cache-Control": "private, no-store",
-            "Content-Security-Policy": "default-src 'none'; sandbox",
-        },
-    )
+    return private_file(document.content, PDF, document.filename)
 
 
 @post("/decisions/{decision_id:uuid}/document", name="decisions.document.render", status_code=200)

@@ -32,6 +32,7 @@ from app.i18n import N_
 from app.pagination import decode_id_cursor
 from app.permissions import Permission
 from app.web.deps import resources
+from app.web.downloads import private_file
 from app.web.htmx import is_fragment
 from app.web.routes.case_forms import first_error, go_to, today
 from app.web.routes.cases import PAGE, case_context
@@ -125,18 +126,7 @@ async def download_document(
     purpose: str = "case_work",
 ) -> Response[bytes]:
     document = await read_document(db, actor, document_id, purpose=purpose)
-    return Response(
-        document.content,
-        # Litestar adds "; charset=utf-8" to text/ types itself (stored text is UTF-8): the stored parameter
-        # would repeat it.
-        media_type=document.content_type.split(";", 1)[0].strip(),
-        headers={
-            "Content-Disposition": rules.content_disposition(document.filename),
-            # Personal data: kept by no cache; and never run as a page even if a browser were to sniff it.
-            "Cache-Control": "private, no-store",
-            "Content-Security-Policy": "default-src 'none'; sandbox",
-        },
-    )
+    return private_file(document.content, document.content_type, document.filename)
 
 
 @get("/persons/{person_id:uuid}/documents", name="person.documents")
